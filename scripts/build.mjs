@@ -68,7 +68,7 @@ const common = {
 const started = Date.now();
 copyResources();
 await Promise.all([
-  esbuild({ ...common, entryPoints: [path.join(root, 'electron/engine/cli-main.ts')], outfile: path.join(root, 'dist/cli/sohoa.cjs') }),
+  esbuild({ ...common, entryPoints: [path.join(root, 'electron/engine/cli/cli-main.ts')], outfile: path.join(root, 'dist/cli/sohoa.cjs') }),
   fs.existsSync(path.join(root, 'electron/main/main.ts'))
     ? esbuild({ ...common, entryPoints: [path.join(root, 'electron/main/main.ts')], outfile: path.join(root, 'dist/main/main.cjs') })
     : Promise.resolve(),

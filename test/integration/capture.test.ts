@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventName } from '../../shared/contract.js';
+import { createEngine } from '../../electron/engine/engine.js';
+import type { Engine } from '../../electron/engine/engine.js';
+import { createSilentLogger } from '../../electron/engine/logging/logger.js';
+import { DemoScanDriver } from '../../electron/engine/scan/demo-driver.js';
+import type { DemoScanDriverOptions } from '../../electron/engine/scan/demo-driver.js';
+
+let cacheDir: string;
+const dirs: string[] = [];
+const made = (prefix: string) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+};
+
+beforeAll(() => {
+  // One page cache for the file: rendering is the demo scanner's job, not what these tests look at.
+  cacheDir = made('sohoa-demo-cache-');
+});
+afterAll(() => {
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function engineWith(options: Partial<DemoScanDriverOptions>, dataDir = made('sohoa-capture-')): Promise<Engine> {
+  return createEngine({
+    dataDir,
+    resourcesDir: 'resources',
+    transport: 'direct',
+    policyFile: null,
+    logger: createSilentLogger(),
+    drivers: [new DemoScanDriver({ cacheDir, pageDelayMs: 0, ...options })],
+  });
+}
+
+function record(engine: Engine): { name: EventName; payload: unknown }[] {
+  const events: { name: EventName; payload: unknown }[] = [];
+  engine.events.onAny((name, payload) => events.push({ name, payload }));
+  return events;
+}
+
+describe('capture', () => {
+  it('keeps the pages captured before a paper jam and ends the batch failed with the jam code', async () => {
+    const engine = await engineWith({ failAfter: { pages: 2, code: 'scan/paper-jam' } });
+    const events = record(engine);
+    const { batchId } = await engine.capture.start({ deviceId: 'demo', count: 5 });
+    await engine.capture.idle();
+    expect(events.map((event) => event.name)).toEqual(['scan:started', 'scan:page-captured', 'scan:page-captured', 'scan:failed']);
+    expect(events.at(-1)?.payload).toMatchObject({ batchId, pageCount: 2, error: { code: 'scan/paper-jam' } });
+    const batches = await engine.dispatcher.dispatch('batches:list', {});
+    expect(batches).toMatchObject({ ok: true, value: [{ id: batchId, state: 'failed', pageCount: 2, errorCode: 'scan/paper-jam' }] });
+    const pages = await engine.dispatcher.dispatch('pages:list', { batchId });
+    expect(pages.ok && pages.value.map((page) => page.index)).toEqual([0, 1]);
+    await engine.close();
+  });
+
+  it('stops on cancel, keeping the pages already delivered', async () => {
+    const engine = await engineWith({ pageDelayMs: 150 });
+    const events = record(engine);
+    const { batchId } = await engine.capture.start({ deviceId: 'demo', count: 20 });
+    await new Promise<void>((resolve) => {
+      const stop = engine.events.onAny((name) => {
+        if (name === 'scan:page-captured') {
+          stop();
+          resolve();
+        }
+      });
+    });
+    expect(await engine.dispatcher.dispatch('scan:cancel', { batchId })).toEqual({ ok: true, value: { cancelled: true } });
+    await engine.capture.idle();
+    const finished = events.find((event) => event.name === 'scan:finished')?.payload as { pageCount: number; cancelled: boolean };
+    expect(finished.cancelled).toBe(true);
+    expect(finished.pageCount).toBeGreaterThanOrEqual(1);
+    expect(finished.pageCount).toBeLessThan(20);
+    const pages = await engine.dispatcher.dispatch('pages:list', { batchId });
+    expect(pages.ok && pages.value).toHaveLength(finished.pageCount);
+    await engine.close();
+  });
+
+  it('refuses a second scan while one is running, and serves thumbnails of stored pages', async () => {
+    const engine = await engineWith({ pageDelayMs: 100 });
+    const { batchId } = await engine.capture.start({ deviceId: 'demo', count: 2 });
+    const second = await engine.dispatcher.dispatch('scan:start', { deviceId: 'demo', count: 1 });
+    expect(second).toMatchObject({ ok: false, error: { code: 'scan/busy' } });
+    await engine.capture.idle();
+    const pages = await engine.dispatcher.dispatch('pages:list', { batchId });
+    const first = pages.ok ? pages.value[0] : undefined;
+    const thumb = await engine.dispatcher.dispatch('pages:thumbnail', { pageId: first!.id });
+    expect(thumb.ok).toBe(true);
+    if (thumb.ok) expect(Buffer.from(thumb.value.dataBase64, 'base64').subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+    expect(await engine.dispatcher.dispatch('pages:thumbnail', { pageId: 'nope' })).toMatchObject({ ok: false, error: { code: 'store/not-found' } });
+    await engine.close();
+  });
+
+  it('closes a batch left scanning by a killed process as failed when the station starts again', async () => {
+    const dataDir = made('sohoa-capture-');
+    const engine = await engineWith({ pageDelayMs: 100 }, dataDir);
+    const { batchId } = await engine.capture.start({ deviceId: 'demo', count: 50 });
+    // Simulate the process dying: reopen the same folder without closing the first engine's batch.
+    const again = await engineWith({}, dataDir);
+    const batches = await again.dispatcher.dispatch('batches:list', {});
+    expect(batches).toMatchObject({ ok: true, value: [{ id: batchId, state: 'failed', errorCode: 'scan/interrupted' }] });
+    engine.capture.cancel(batchId);
+    await engine.capture.idle();
+    await again.close();
+    await engine.close();
+  });
+});
