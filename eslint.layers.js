@@ -4,12 +4,24 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = builtinModules.filter((name) => !name.startsWith('_'));
 const noNode = [
   { group: ['node:*'], message: 'This layer runs outside Node: no node:* imports.' },
-  ...nodeBuiltins.map((name) => ({ group: [name, `${name}/*`], message: 'This layer runs outside Node: no Node built-ins.' })),
+  ...nodeBuiltins.map((name) => ({
+    group: [name, `${name}/*`],
+    message: 'This layer runs outside Node: no Node built-ins.',
+  })),
 ];
-const noElectron = { group: ['electron', 'electron/*'], message: 'Only electron/main and electron/preload may import electron.' };
-const noEngine = { group: ['**/electron/**', '**/engine/**'], message: 'The renderer sees the engine only through the contract.' };
+const noElectron = {
+  regex: '^electron(/.*)?$',
+  message: 'Only electron/main and electron/preload may import electron.',
+};
+const noEngine = {
+  group: ['**/electron/**', '**/engine/**'],
+  message: 'The renderer sees the engine only through the contract.',
+};
 const noRenderer = { group: ['**/renderer/**'], message: 'Only the renderer imports renderer code.' };
-const noMainOrEngineInShared = { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ imports only zod and shared/.' };
+const noMainOrEngineInShared = {
+  group: ['**/electron/**', '**/renderer/**'],
+  message: 'shared/ imports only zod and shared/.',
+};
 const noRawIpc = {
   name: 'electron',
   importNames: ['ipcMain', 'ipcRenderer'],
@@ -34,7 +46,10 @@ export const layerRules = [
             ...noNode,
             noElectron,
             noMainOrEngineInShared,
-            { group: ['react', 'react-dom', 'zustand', 'better-sqlite3', 'sharp', 'ws'], message: 'shared/ imports only zod and shared/.' },
+            {
+              group: ['react', 'react-dom', 'zustand', 'better-sqlite3', 'sharp', 'ws'],
+              message: 'shared/ imports only zod and shared/.',
+            },
           ],
         },
       ],

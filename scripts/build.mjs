@@ -15,7 +15,9 @@ function newestMtime(target) {
   if (!fs.existsSync(full)) return 0;
   const stat = fs.statSync(full);
   if (!stat.isDirectory()) return stat.mtimeMs;
-  return fs.readdirSync(full).reduce((max, entry) => Math.max(max, newestMtime(path.join(target, entry))), stat.mtimeMs);
+  return fs
+    .readdirSync(full)
+    .reduce((max, entry) => Math.max(max, newestMtime(path.join(target, entry))), stat.mtimeMs);
 }
 
 function isStale() {
@@ -68,9 +70,17 @@ const common = {
 const started = Date.now();
 copyResources();
 await Promise.all([
-  esbuild({ ...common, entryPoints: [path.join(root, 'electron/engine/cli/cli-main.ts')], outfile: path.join(root, 'dist/cli/sohoa.cjs') }),
+  esbuild({
+    ...common,
+    entryPoints: [path.join(root, 'electron/engine/cli/cli-main.ts')],
+    outfile: path.join(root, 'dist/cli/sohoa.cjs'),
+  }),
   fs.existsSync(path.join(root, 'electron/main/main.ts'))
-    ? esbuild({ ...common, entryPoints: [path.join(root, 'electron/main/main.ts')], outfile: path.join(root, 'dist/main/main.cjs') })
+    ? esbuild({
+        ...common,
+        entryPoints: [path.join(root, 'electron/main/main.ts')],
+        outfile: path.join(root, 'dist/main/main.cjs'),
+      })
     : Promise.resolve(),
   fs.existsSync(path.join(root, 'electron/preload/preload.ts'))
     ? esbuild({

@@ -8,9 +8,7 @@ type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}`
 
 type DomainOf<N extends string> = N extends `${infer D}:${string}` ? D : never;
 type MethodOf<N extends string> = N extends `${string}:${infer M}` ? CamelCase<M> : never;
-type EventMethodOf<N extends string> = N extends `${string}:${infer M}`
-  ? `on${Capitalize<CamelCase<M>>}`
-  : never;
+type EventMethodOf<N extends string> = N extends `${string}:${infer M}` ? `on${Capitalize<CamelCase<M>>}` : never;
 
 export type Unsubscribe = () => void;
 

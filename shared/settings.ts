@@ -23,11 +23,7 @@ export const Settings = z.object({
   station: z
     .object({
       id: z.string().max(64).default('station-1'),
-      agencyId: z
-        .string()
-        .max(35)
-        .regex(agencyIdPattern, 'dot-separated groups of 0-9 A-Z')
-        .default('000.00.00.H48'),
+      agencyId: z.string().max(35).regex(agencyIdPattern, 'dot-separated groups of 0-9 A-Z').default('000.00.00.H48'),
       agencyName: z.string().max(200).default(''),
     })
     .strict()
@@ -110,7 +106,5 @@ export function leafPaths(value: unknown, prefix = ''): string[] {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return prefix === '' ? [] : [prefix];
   }
-  return Object.entries(value).flatMap(([key, child]) =>
-    leafPaths(child, prefix === '' ? key : `${prefix}.${key}`),
-  );
+  return Object.entries(value).flatMap(([key, child]) => leafPaths(child, prefix === '' ? key : `${prefix}.${key}`));
 }

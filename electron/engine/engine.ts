@@ -49,6 +49,7 @@ export interface Engine {
 }
 
 /** The one composition root of the station. */
+// eslint-disable-next-line @typescript-eslint/require-await -- async on purpose: later parts (OCR pool, connectors) start asynchronously
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   const dataDir = path.resolve(options.dataDir);
   fs.mkdirSync(dataDir, { recursive: true });
@@ -111,7 +112,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       },
       'devices:list': () => capture.listDevices(),
       'scan:start': ({ deviceId, count }) =>
-        capture.start({ deviceId, count: count ?? (deviceId === 'demo' ? settings.current().values.scan.demoPageCount : undefined) }),
+        capture.start({
+          deviceId,
+          count: count ?? (deviceId === 'demo' ? settings.current().values.scan.demoPageCount : undefined),
+        }),
       'scan:cancel': ({ batchId }) => ({ cancelled: capture.cancel(batchId) }),
       'batches:list': ({ limit }) => repository.listBatches(limit ?? 50),
       'pages:list': ({ batchId }) => repository.listPages(batchId),

@@ -16,7 +16,10 @@ interface Reply {
 }
 
 /** A raw HTTP request, so the test controls Host and Origin exactly as a hostile page or a foreign host would send them. */
-function request(port: number, options: { method?: string; path: string; headers?: Record<string, string>; body?: string; host?: string }): Promise<Reply> {
+function request(
+  port: number,
+  options: { method?: string; path: string; headers?: Record<string, string>; body?: string; host?: string },
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -54,8 +57,20 @@ describe('browser bridge', () => {
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sohoa-bridge-'));
-    engine = await createEngine({ dataDir, resourcesDir: 'resources', transport: 'bridge', policyFile: null, logger: createSilentLogger() });
-    bridge = await startBridge({ dispatcher: engine.dispatcher, events: engine.events, logger: createSilentLogger(), rendererDir: undefined, port: 0 });
+    engine = await createEngine({
+      dataDir,
+      resourcesDir: 'resources',
+      transport: 'bridge',
+      policyFile: null,
+      logger: createSilentLogger(),
+    });
+    bridge = await startBridge({
+      dispatcher: engine.dispatcher,
+      events: engine.events,
+      logger: createSilentLogger(),
+      rendererDir: undefined,
+      port: 0,
+    });
   });
   afterAll(async () => {
     await bridge.close();
@@ -72,7 +87,10 @@ describe('browser bridge', () => {
   });
 
   it('refuses a call without the token or with a wrong one', async () => {
-    for (const headers of [{}, { Authorization: 'Bearer wrong' }, { Authorization: bridge.token }]) {
+    for (const headers of [{}, { Authorization: 'Bearer wrong' }, { Authorization: bridge.token }] as Record<
+      string,
+      string
+    >[]) {
       const reply = await request(bridge.port, { path: '/api/devices:list', headers });
       expect(reply.status).toBe(401);
       expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'bridge/unauthorized' } });
@@ -80,19 +98,32 @@ describe('browser bridge', () => {
   });
 
   it('refuses a foreign Origin even with the token', async () => {
-    const reply = await request(bridge.port, { path: '/api/devices:list', headers: { ...auth(), Origin: 'http://evil.example' } });
+    const reply = await request(bridge.port, {
+      path: '/api/devices:list',
+      headers: { ...auth(), Origin: 'http://evil.example' },
+    });
     expect(reply.status).toBe(403);
     expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'bridge/forbidden-origin' } });
   });
 
   it('refuses a foreign Host (DNS rebinding)', async () => {
-    const reply = await request(bridge.port, { path: '/api/devices:list', headers: { ...auth(), Host: `evil.example:${bridge.port}` } });
+    const reply = await request(bridge.port, {
+      path: '/api/devices:list',
+      headers: { ...auth(), Host: `evil.example:${bridge.port}` },
+    });
     expect(reply.status).toBe(403);
   });
 
   it('validates arguments exactly as IPC does', async () => {
-    const reply = await request(bridge.port, { path: '/api/scan:start', headers: auth(), body: JSON.stringify({ deviceId: 'demo', count: 0 }) });
-    expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'ipc/invalid-args', fields: [{ path: 'count' }] } });
+    const reply = await request(bridge.port, {
+      path: '/api/scan:start',
+      headers: auth(),
+      body: JSON.stringify({ deviceId: 'demo', count: 0 }),
+    });
+    expect(JSON.parse(reply.body)).toMatchObject({
+      ok: false,
+      error: { code: 'ipc/invalid-args', fields: [{ path: 'count' }] },
+    });
     const unknown = await request(bridge.port, { path: '/api/files:delete', headers: auth() });
     expect(JSON.parse(unknown.body)).toMatchObject({ ok: false, error: { code: 'ipc/unknown-call' } });
   });
@@ -103,7 +134,9 @@ describe('browser bridge', () => {
       .find((address) => address !== undefined && address.family === 'IPv4' && !address.internal);
     expect(bridge.origin).toBe(`http://127.0.0.1:${bridge.port}`);
     if (external === undefined) return;
-    await expect(request(bridge.port, { path: '/api/app:info', headers: auth(), host: external.address })).rejects.toThrow(/ECONNREFUSED/);
+    await expect(
+      request(bridge.port, { path: '/api/app:info', headers: auth(), host: external.address }),
+    ).rejects.toThrow(/ECONNREFUSED/);
   });
 
   it('refuses an event socket without the token or from a foreign Origin', async () => {
@@ -123,17 +156,20 @@ describe('browser bridge', () => {
         if (message.event === 'scan:finished' || message.event === 'scan:failed') resolve();
       });
     });
-    const reply = await request(bridge.port, { path: '/api/scan:start', headers: auth(), body: JSON.stringify({ deviceId: 'demo', count: 3 }) });
+    const reply = await request(bridge.port, {
+      path: '/api/scan:start',
+      headers: auth(),
+      body: JSON.stringify({ deviceId: 'demo', count: 3 }),
+    });
     expect(JSON.parse(reply.body)).toMatchObject({ ok: true });
     await finished;
     socket.close();
-    expect(received.map((message) => message.event), JSON.stringify(received.at(-1))).toEqual([
-      'scan:started',
-      'scan:page-captured',
-      'scan:page-captured',
-      'scan:page-captured',
-      'scan:finished',
+    expect(
+      received.map((message) => message.event),
+      JSON.stringify(received.at(-1)),
+    ).toEqual(['scan:started', 'scan:page-captured', 'scan:page-captured', 'scan:page-captured', 'scan:finished']);
+    expect(received.filter((m) => m.event === 'scan:page-captured').map((m) => m.payload.page?.index)).toEqual([
+      0, 1, 2,
     ]);
-    expect(received.filter((m) => m.event === 'scan:page-captured').map((m) => m.payload.page?.index)).toEqual([0, 1, 2]);
   });
 });

@@ -8,6 +8,7 @@ import type { Engine } from '../../electron/engine/engine.js';
 import { createSilentLogger } from '../../electron/engine/logging/logger.js';
 import { DemoScanDriver } from '../../electron/engine/scan/demo-driver.js';
 import type { DemoScanDriverOptions } from '../../electron/engine/scan/demo-driver.js';
+import { callEngine } from '../support/call.js';
 
 let cacheDir: string;
 const dirs: string[] = [];
@@ -48,11 +49,19 @@ describe('capture', () => {
     const events = record(engine);
     const { batchId } = await engine.capture.start({ deviceId: 'demo', count: 5 });
     await engine.capture.idle();
-    expect(events.map((event) => event.name)).toEqual(['scan:started', 'scan:page-captured', 'scan:page-captured', 'scan:failed']);
+    expect(events.map((event) => event.name)).toEqual([
+      'scan:started',
+      'scan:page-captured',
+      'scan:page-captured',
+      'scan:failed',
+    ]);
     expect(events.at(-1)?.payload).toMatchObject({ batchId, pageCount: 2, error: { code: 'scan/paper-jam' } });
-    const batches = await engine.dispatcher.dispatch('batches:list', {});
-    expect(batches).toMatchObject({ ok: true, value: [{ id: batchId, state: 'failed', pageCount: 2, errorCode: 'scan/paper-jam' }] });
-    const pages = await engine.dispatcher.dispatch('pages:list', { batchId });
+    const batches = await callEngine(engine, 'batches:list', {});
+    expect(batches).toMatchObject({
+      ok: true,
+      value: [{ id: batchId, state: 'failed', pageCount: 2, errorCode: 'scan/paper-jam' }],
+    });
+    const pages = await callEngine(engine, 'pages:list', { batchId });
     expect(pages.ok && pages.value.map((page) => page.index)).toEqual([0, 1]);
     await engine.close();
   });
@@ -69,13 +78,16 @@ describe('capture', () => {
         }
       });
     });
-    expect(await engine.dispatcher.dispatch('scan:cancel', { batchId })).toEqual({ ok: true, value: { cancelled: true } });
+    expect(await callEngine(engine, 'scan:cancel', { batchId })).toEqual({ ok: true, value: { cancelled: true } });
     await engine.capture.idle();
-    const finished = events.find((event) => event.name === 'scan:finished')?.payload as { pageCount: number; cancelled: boolean };
+    const finished = events.find((event) => event.name === 'scan:finished')?.payload as {
+      pageCount: number;
+      cancelled: boolean;
+    };
     expect(finished.cancelled).toBe(true);
     expect(finished.pageCount).toBeGreaterThanOrEqual(1);
     expect(finished.pageCount).toBeLessThan(20);
-    const pages = await engine.dispatcher.dispatch('pages:list', { batchId });
+    const pages = await callEngine(engine, 'pages:list', { batchId });
     expect(pages.ok && pages.value).toHaveLength(finished.pageCount);
     await engine.close();
   });
@@ -83,15 +95,19 @@ describe('capture', () => {
   it('refuses a second scan while one is running, and serves thumbnails of stored pages', async () => {
     const engine = await engineWith({ pageDelayMs: 100 });
     const { batchId } = await engine.capture.start({ deviceId: 'demo', count: 2 });
-    const second = await engine.dispatcher.dispatch('scan:start', { deviceId: 'demo', count: 1 });
+    const second = await callEngine(engine, 'scan:start', { deviceId: 'demo', count: 1 });
     expect(second).toMatchObject({ ok: false, error: { code: 'scan/busy' } });
     await engine.capture.idle();
-    const pages = await engine.dispatcher.dispatch('pages:list', { batchId });
+    const pages = await callEngine(engine, 'pages:list', { batchId });
     const first = pages.ok ? pages.value[0] : undefined;
-    const thumb = await engine.dispatcher.dispatch('pages:thumbnail', { pageId: first!.id });
+    const thumb = await callEngine(engine, 'pages:thumbnail', { pageId: first!.id });
     expect(thumb.ok).toBe(true);
-    if (thumb.ok) expect(Buffer.from(thumb.value.dataBase64, 'base64').subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
-    expect(await engine.dispatcher.dispatch('pages:thumbnail', { pageId: 'nope' })).toMatchObject({ ok: false, error: { code: 'store/not-found' } });
+    if (thumb.ok)
+      expect(Buffer.from(thumb.value.dataBase64, 'base64').subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+    expect(await callEngine(engine, 'pages:thumbnail', { pageId: 'nope' })).toMatchObject({
+      ok: false,
+      error: { code: 'store/not-found' },
+    });
     await engine.close();
   });
 
@@ -101,8 +117,11 @@ describe('capture', () => {
     const { batchId } = await engine.capture.start({ deviceId: 'demo', count: 50 });
     // Simulate the process dying: reopen the same folder without closing the first engine's batch.
     const again = await engineWith({}, dataDir);
-    const batches = await again.dispatcher.dispatch('batches:list', {});
-    expect(batches).toMatchObject({ ok: true, value: [{ id: batchId, state: 'failed', errorCode: 'scan/interrupted' }] });
+    const batches = await callEngine(again, 'batches:list', {});
+    expect(batches).toMatchObject({
+      ok: true,
+      value: [{ id: batchId, state: 'failed', errorCode: 'scan/interrupted' }],
+    });
     engine.capture.cancel(batchId);
     await engine.capture.idle();
     await again.close();

@@ -24,11 +24,17 @@ describe('sohoa command', () => {
     const dataDir = tempDir();
     const run = await runSohoa(['--data-dir', dataDir, '--json', 'scan', '--device', 'demo', '--count', '3']);
     expect(run.code, run.stderr).toBe(0);
-    const document = JSON.parse(run.stdout) as { ok: boolean; batchId: string; pages: { sha256: string; index: number }[] };
+    const document = JSON.parse(run.stdout) as {
+      ok: boolean;
+      batchId: string;
+      pages: { sha256: string; index: number }[];
+    };
     expect(document.pages.map((page) => page.index)).toEqual([0, 1, 2]);
 
     const db = new Database(path.join(dataDir, 'station.db'), { readonly: true });
-    const rows = db.prepare('SELECT sha256 FROM pages WHERE batch_id = ? ORDER BY idx').all(document.batchId) as { sha256: string }[];
+    const rows = db.prepare('SELECT sha256 FROM pages WHERE batch_id = ? ORDER BY idx').all(document.batchId) as {
+      sha256: string;
+    }[];
     const batch = db.prepare('SELECT state, page_count FROM batches WHERE id = ?').get(document.batchId);
     db.close();
     expect(batch).toEqual({ state: 'finished', page_count: 3 });
@@ -43,9 +49,21 @@ describe('sohoa command', () => {
     const dataDir = tempDir();
     const config = path.join(tempDir(), 'station.json');
     fs.writeFileSync(config, JSON.stringify({ ui: { language: 'en' }, scan: { dpi: 'many' } }));
-    const run = await runSohoa(['--data-dir', dataDir, '--config', config, '--policy', path.join(dataDir, 'none.json'), '--json', 'settings']);
+    const run = await runSohoa([
+      '--data-dir',
+      dataDir,
+      '--config',
+      config,
+      '--policy',
+      path.join(dataDir, 'none.json'),
+      '--json',
+      'settings',
+    ]);
     expect(run.code).toBe(0);
-    const document = JSON.parse(run.stdout) as { values: { scan: { dpi: number } }; problems: { key: string; file: string }[] };
+    const document = JSON.parse(run.stdout) as {
+      values: { scan: { dpi: number } };
+      problems: { key: string; file: string }[];
+    };
     expect(document.values.scan.dpi).toBe(300);
     expect(document.problems).toEqual([expect.objectContaining({ key: 'scan.dpi', file: config })]);
   });

@@ -8,7 +8,10 @@ export const sohoaBin = path.join(repoRoot, 'bin', 'sohoa.cjs');
 
 /** Builds the station unless the build is newer than its sources. */
 export function ensureBuilt(): void {
-  execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs'), '--if-stale'], { cwd: repoRoot, stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs'), '--if-stale'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
 }
 
 export interface CliRun {
@@ -31,9 +34,14 @@ export function runSohoa(args: string[], env: NodeJS.ProcessEnv = {}): Promise<C
 }
 
 /** Starts `sohoa serve --json` and resolves with the address it prints. */
-export function startServe(dataDir: string, extraArgs: string[] = []): Promise<{ child: ChildProcess; url: string; port: number; token: string }> {
+export function startServe(
+  dataDir: string,
+  extraArgs: string[] = [],
+): Promise<{ child: ChildProcess; url: string; port: number; token: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [sohoaBin, '--data-dir', dataDir, '--json', ...extraArgs, 'serve'], { cwd: repoRoot });
+    const child = spawn(process.execPath, [sohoaBin, '--data-dir', dataDir, '--json', ...extraArgs, 'serve'], {
+      cwd: repoRoot,
+    });
     let stdout = '';
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { callNames, calls, eventNames } from '../../shared/contract.js';
 import { callPath, eventPath, stationApiPaths } from '../../shared/api-shape.js';
 import { StationError } from '../../shared/errors.js';
@@ -41,7 +41,10 @@ describe('contract', () => {
 
   it('names the nested path of a bad value', async () => {
     const result = await dispatcher.dispatch('settings:update', { patch: { scan: { dpi: 'high' } } });
-    expect(result).toMatchObject({ ok: false, error: { code: 'ipc/invalid-args', fields: [{ path: 'patch.scan.dpi' }] } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'ipc/invalid-args', fields: [{ path: 'patch.scan.dpi' }] },
+    });
   });
 
   it('refuses an unknown call', async () => {
@@ -55,8 +58,11 @@ describe('contract', () => {
   });
 
   it('passes validated arguments to the handler and wraps the value', async () => {
-    const handlers = { ...unreachableHandlers(), 'scan:cancel': ({ batchId }: { batchId: string }) => ({ cancelled: batchId === 'b1' }) };
-    const result = await createDispatcher(handlers as CallHandlers, createSilentLogger()).dispatch('scan:cancel', { batchId: 'b1' });
+    const handlers = {
+      ...unreachableHandlers(),
+      'scan:cancel': ({ batchId }: { batchId: string }) => ({ cancelled: batchId === 'b1' }),
+    };
+    const result = await createDispatcher(handlers, createSilentLogger()).dispatch('scan:cancel', { batchId: 'b1' });
     expect(result).toEqual({ ok: true, value: { cancelled: true } });
   });
 
@@ -70,9 +76,15 @@ describe('contract', () => {
         throw new TypeError('secret detail');
       },
     };
-    const dispatcher = createDispatcher(handlers as CallHandlers, createSilentLogger());
-    expect(await dispatcher.dispatch('scan:cancel', { batchId: 'x' })).toEqual({ ok: false, error: { code: 'scan/busy', message: 'busy' } });
-    expect(await dispatcher.dispatch('batches:list', {})).toEqual({ ok: false, error: { code: 'internal', message: 'Internal error' } });
+    const dispatcher = createDispatcher(handlers, createSilentLogger());
+    expect(await dispatcher.dispatch('scan:cancel', { batchId: 'x' })).toEqual({
+      ok: false,
+      error: { code: 'scan/busy', message: 'busy' },
+    });
+    expect(await dispatcher.dispatch('batches:list', {})).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'Internal error' },
+    });
   });
 
   it('maps names to preload paths without collisions', () => {

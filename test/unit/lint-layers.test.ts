@@ -24,9 +24,17 @@ describe('layer rules', () => {
     ['shared/fixture.ts', "import path from 'path';\nexport const x = path;", /no Node built-ins/],
     ['shared/fixture.ts', "import { useState } from 'react';\nexport const x = useState;", /only zod/],
     ['renderer/fixture.tsx', "import { readFile } from 'node:fs/promises';\nexport const x = readFile;", /no node/],
-    ['renderer/fixture.ts', "import { createEngine } from '../electron/engine/engine.js';\nexport const x = createEngine;", /through the contract/],
+    [
+      'renderer/fixture.ts',
+      "import { createEngine } from '../electron/engine/engine.js';\nexport const x = createEngine;",
+      /through the contract/,
+    ],
     ['renderer/fixture.ts', "import { ipcRenderer } from 'electron';\nexport const x = ipcRenderer;", /electron/],
-    ['electron/engine/fixture.ts', "import { app } from 'electron';\nexport const x = app;", /Only electron\/main and electron\/preload/],
+    [
+      'electron/engine/fixture.ts',
+      "import { app } from 'electron';\nexport const x = app;",
+      /Only electron\/main and electron\/preload/,
+    ],
     ['electron/main/window.ts', "import { ipcMain } from 'electron';\nexport const x = ipcMain;", /Raw IPC/],
   ])('%s: refuses %s', async (file, code, expected) => {
     const errors = await layerErrors(file, code);
@@ -44,7 +52,9 @@ describe('layer rules', () => {
 
   it('is part of the configuration the build lints with', async () => {
     const eslint = new ESLint({ cwd: repoRoot });
-    const config = (await eslint.calculateConfigForFile(path.join(repoRoot, 'shared/contract.ts'))) as { rules: Record<string, unknown> };
+    const config = (await eslint.calculateConfigForFile(path.join(repoRoot, 'shared/contract.ts'))) as {
+      rules: Record<string, unknown>;
+    };
     expect(JSON.stringify(config.rules['no-restricted-imports'])).toContain('node:*');
   });
 });

@@ -96,8 +96,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     });
     response.end(text);
   };
-  const refuse = (response: http.ServerResponse, status: 401 | 403 | 404 | 405 | 413, code: ErrorCode, message: string): void =>
-    send(response, status, { ok: false, error: { code, message } } satisfies CallResult<never>);
+  const refuse = (
+    response: http.ServerResponse,
+    status: 401 | 403 | 404 | 405 | 413,
+    code: ErrorCode,
+    message: string,
+  ): void => send(response, status, { ok: false, error: { code, message } } satisfies CallResult<never>);
 
   /** Host must name this bridge, and Origin, when a browser sends one, must be this bridge. */
   const placeIsOurs = (request: http.IncomingMessage, originRequired: boolean): boolean => {
@@ -110,7 +114,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const server = http.createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
       log.error('request failed', { error });
-      if (!response.headersSent) send(response, 500, { ok: false, error: { code: 'internal', message: 'Internal error' } });
+      if (!response.headersSent)
+        send(response, 500, { ok: false, error: { code: 'internal', message: 'Internal error' } });
       else response.destroy();
     });
   });
@@ -141,7 +146,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       try {
         args = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
       } catch {
-        send(response, 200, { ok: false, error: { code: 'ipc/invalid-args', message: 'Body is not JSON', fields: [{ path: '(root)', message: 'not JSON' }] } });
+        send(response, 200, {
+          ok: false,
+          error: {
+            code: 'ipc/invalid-args',
+            message: 'Body is not JSON',
+            fields: [{ path: '(root)', message: 'not JSON' }],
+          },
+        });
         return;
       }
       const name = decodeURIComponent(url.pathname.slice('/api/'.length));
@@ -187,7 +199,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const sockets = new WebSocketServer({ noServer: true });
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', origin);
-    const ok = url.pathname === '/events' && placeIsOurs(request, true) && tokensEqual(url.searchParams.get('token') ?? undefined, token);
+    const ok =
+      url.pathname === '/events' &&
+      placeIsOurs(request, true) &&
+      tokensEqual(url.searchParams.get('token') ?? undefined, token);
     if (!ok) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;

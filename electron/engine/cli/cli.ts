@@ -83,7 +83,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   const dataDir = path.resolve((values['data-dir'] as string | undefined) ?? defaultDataDir(io.env));
   const { resourcesDir, rendererDir } = appPaths(io.appRoot);
-  const logger = createLogger({ level: 'info', sinks: [createRotatingFileSink(path.join(dataDir, 'logs'), 5_000_000, 5)] });
+  const logger = createLogger({
+    level: 'info',
+    sinks: [createRotatingFileSink(path.join(dataDir, 'logs'), 5_000_000, 5)],
+  });
   const config = values.config as string | undefined;
   const policy = values.policy as string | undefined;
   const engine = await createEngine({

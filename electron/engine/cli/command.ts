@@ -66,7 +66,7 @@ export function integerOption(value: unknown, name: string, min: number, max: nu
   if (value === undefined) return undefined;
   const number = Number(value);
   if (typeof value !== 'string' || !Number.isInteger(number) || number < min || number > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, not ${String(value)}`);
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
   }
   return number;
 }

@@ -49,7 +49,13 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     return allowed.length === 0 || allowed.includes(deviceId);
   }
 
-  async function run(batchId: string, driver: ScanDriver, device: Device, count: number | undefined, signal: AbortSignal): Promise<void> {
+  async function run(
+    batchId: string,
+    driver: ScanDriver,
+    device: Device,
+    count: number | undefined,
+    signal: AbortSignal,
+  ): Promise<void> {
     const settings = options.settings().scan;
     let index = 0;
     const log = logger.child('capture');

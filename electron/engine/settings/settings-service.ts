@@ -39,17 +39,30 @@ function readLayer(file: string, source: 'user' | 'policy'): ReadResult {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { file: {}, problems: [], ok: true };
-    return { file: {}, ok: false, problems: [{ source, file, key: '(file)', message: `cannot read: ${(error as Error).message}` }] };
+    return {
+      file: {},
+      ok: false,
+      problems: [{ source, file, key: '(file)', message: `cannot read: ${(error as Error).message}` }],
+    };
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { file: {}, ok: false, problems: [{ source, file, key: '(file)', message: `not valid JSON: ${(error as Error).message}` }] };
+    return {
+      file: {},
+      ok: false,
+      problems: [{ source, file, key: '(file)', message: `not valid JSON: ${(error as Error).message}` }],
+    };
   }
   const parsed = SettingsFileSchema.safeParse(json);
   if (!parsed.success) {
-    const problems = fieldIssuesFromZod(parsed.error).map((issue) => ({ source, file, key: issue.path, message: issue.message }));
+    const problems = fieldIssuesFromZod(parsed.error).map((issue) => ({
+      source,
+      file,
+      key: issue.path,
+      message: issue.message,
+    }));
     return { file: {}, ok: false, problems };
   }
   return { file: json as SettingsFile, problems: [], ok: true };
@@ -66,7 +79,12 @@ export function mergeLayers(...layers: unknown[]): Record<string, unknown> {
     if (!isPlainObject(layer)) continue;
     for (const [key, value] of Object.entries(layer)) {
       const existing = result[key];
-      result[key] = isPlainObject(value) && isPlainObject(existing) ? mergeLayers(existing, value) : isPlainObject(value) ? mergeLayers(value) : value;
+      result[key] =
+        isPlainObject(value) && isPlainObject(existing)
+          ? mergeLayers(existing, value)
+          : isPlainObject(value)
+            ? mergeLayers(value)
+            : value;
     }
   }
   return result;
@@ -93,7 +111,8 @@ export function createSettingsService(paths: SettingsPaths): SettingsService {
     } else if (fs.existsSync(paths.userFile)) {
       rememberLastGood(user.file);
     }
-    const policy = paths.policyFile === undefined ? { file: {}, problems: [], ok: true } : readLayer(paths.policyFile, 'policy');
+    const policy =
+      paths.policyFile === undefined ? { file: {}, problems: [], ok: true } : readLayer(paths.policyFile, 'policy');
     problems.push(...policy.problems);
     // The layers validated on their own; merged, they still must form valid settings.
     const values = Settings.parse(mergeLayers(user.file, policy.file));
@@ -114,7 +133,9 @@ export function createSettingsService(paths: SettingsPaths): SettingsService {
     },
     update(patch) {
       const touched = leafPaths(patch);
-      const lockedTouched = touched.filter((key) => state.locked.some((locked) => key === locked || key.startsWith(`${locked}.`) || locked.startsWith(`${key}.`)));
+      const lockedTouched = touched.filter((key) =>
+        state.locked.some((locked) => key === locked || key.startsWith(`${locked}.`) || locked.startsWith(`${key}.`)),
+      );
       if (lockedTouched.length > 0) {
         throw new StationError(
           'settings/locked',
@@ -127,7 +148,11 @@ export function createSettingsService(paths: SettingsPaths): SettingsService {
       const merged = parsed.success ? Settings.safeParse(mergeLayers(nextUser, state.policyLayer)) : undefined;
       if (!parsed.success || merged === undefined || !merged.success) {
         const error = !parsed.success ? parsed.error : merged?.success === false ? merged.error : undefined;
-        throw new StationError('settings/invalid', 'Invalid settings', error === undefined ? [] : fieldIssuesFromZod(error));
+        throw new StationError(
+          'settings/invalid',
+          'Invalid settings',
+          error === undefined ? [] : fieldIssuesFromZod(error),
+        );
       }
       fs.mkdirSync(path.dirname(paths.userFile), { recursive: true });
       writeFileAtomic(paths.userFile, `${JSON.stringify(nextUser, null, 2)}\n`);

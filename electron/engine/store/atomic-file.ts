@@ -4,7 +4,10 @@ import crypto from 'node:crypto';
 
 /** Writes a file so that a crash leaves either the old or the new content, never a partial one. */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
+  const temp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`,
+  );
   const fd = fs.openSync(temp, 'w', 0o644);
   try {
     fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);

@@ -9,9 +9,16 @@ const tempDir = useTempDirs();
 describe('logger', () => {
   it('writes structured lines with scope and fields, above the level only', () => {
     const lines: string[] = [];
-    const logger = createLogger({ level: 'info', sinks: [{ write: (line) => lines.push(line) }], now: () => new Date('2026-03-02T02:15:30Z') });
+    const logger = createLogger({
+      level: 'info',
+      sinks: [{ write: (line) => lines.push(line) }],
+      now: () => new Date('2026-03-02T02:15:30Z'),
+    });
     logger.debug('hidden');
-    logger.child('capture').child('sane').warn('paper jam', { jobId: 'j1', error: new Error('jammed') });
+    logger
+      .child('capture')
+      .child('sane')
+      .warn('paper jam', { jobId: 'j1', error: new Error('jammed') });
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({
       time: '2026-03-02T02:15:30.000Z',

@@ -15,7 +15,8 @@ function setup(user?: unknown, policy?: unknown) {
     lastGoodFile: path.join(dir, 'settings.last-good.json'),
   };
   if (user !== undefined) fs.writeFileSync(paths.userFile, typeof user === 'string' ? user : JSON.stringify(user));
-  if (policy !== undefined) fs.writeFileSync(paths.policyFile, typeof policy === 'string' ? policy : JSON.stringify(policy));
+  if (policy !== undefined)
+    fs.writeFileSync(paths.policyFile, typeof policy === 'string' ? policy : JSON.stringify(policy));
   return { dir, paths };
 }
 
@@ -49,7 +50,9 @@ describe('settings', () => {
       service.update({ station: { agencyId: '000.00.00.H48' } });
     } catch (error) {
       expect((error as StationError).code).toBe('settings/locked');
-      expect((error as StationError).fields).toEqual([{ path: 'station.agencyId', message: 'locked by machine policy' }]);
+      expect((error as StationError).fields).toEqual([
+        { path: 'station.agencyId', message: 'locked by machine policy' },
+      ]);
     }
     expect(fs.readFileSync(paths.userFile, 'utf8')).toBe(before);
     expect(service.current().values.station.agencyId).toBe('000.00.53.H48');
@@ -70,7 +73,9 @@ describe('settings', () => {
     fs.writeFileSync(paths.userFile, JSON.stringify({ scan: { demoPageCount: 'nine' } }));
     const { values, problems } = createSettingsService(paths).current();
     expect(values.scan.demoPageCount).toBe(9);
-    expect(problems).toEqual([expect.objectContaining({ source: 'user', key: 'scan.demoPageCount', file: paths.userFile })]);
+    expect(problems).toEqual([
+      expect.objectContaining({ source: 'user', key: 'scan.demoPageCount', file: paths.userFile }),
+    ]);
   });
 
   it('reports unknown keys and JSON syntax errors by name', () => {

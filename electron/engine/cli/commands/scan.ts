@@ -8,7 +8,11 @@ type BatchEnd =
   | { name: 'scan:failed'; payload: EventPayload<'scan:failed'> };
 
 /** Resolves when the batch ends; reports each page as it lands. Subscribed before the scan starts, so no event is missed. */
-function watchBatch(engine: Engine, batchId: () => string | undefined, onPage: (payload: EventPayload<'scan:page-captured'>) => void): Promise<BatchEnd> {
+function watchBatch(
+  engine: Engine,
+  batchId: () => string | undefined,
+  onPage: (payload: EventPayload<'scan:page-captured'>) => void,
+): Promise<BatchEnd> {
   return new Promise((resolve) => {
     const stop = engine.events.onAny((name, payload) => {
       if ((payload as { batchId?: string }).batchId !== batchId()) return;
@@ -28,21 +32,32 @@ export const scanCommand: CliCommand = {
   options: { device: { type: 'string' }, count: { type: 'string' } },
   async run(context) {
     const { engine, io, json } = context;
-    const deviceId = (context.values.device as string | undefined) ?? engine.settings.current().values.scan.defaultDevice;
+    const deviceId =
+      (context.values.device as string | undefined) ?? engine.settings.current().values.scan.defaultDevice;
     const count = integerOption(context.values.count, 'count', 1, 1000);
-    let batchId: string | undefined;
-    const ended = watchBatch(engine, () => batchId, (captured) => {
-      if (!json) io.stderr.write(`page ${captured.page.index + 1}: ${captured.page.widthPx}×${captured.page.heightPx} px, ${captured.page.sha256.slice(0, 12)}\n`);
-    });
+    const batch: { id?: string } = {};
+    const ended = watchBatch(
+      engine,
+      () => batch.id,
+      (captured) => {
+        if (!json)
+          io.stderr.write(
+            `page ${captured.page.index + 1}: ${captured.page.widthPx}×${captured.page.heightPx} px, ${captured.page.sha256.slice(0, 12)}\n`,
+          );
+      },
+    );
     const started = await call(engine, 'scan:start', count === undefined ? { deviceId } : { deviceId, count });
-    batchId = started.batchId;
+    batch.id = started.batchId;
     void io.untilStopped().then(() => engine.capture.cancel(started.batchId));
     const end = await ended;
     const pages = await call(engine, 'pages:list', { batchId: started.batchId });
     if (end.name === 'scan:failed') {
       const { error } = end.payload;
       if (json) io.stdout.write(`${JSON.stringify({ ok: false, batchId: started.batchId, pages, error })}\n`);
-      else io.stderr.write(`sohoa: scan stopped after ${pages.length} page(s), which are kept: ${error.message} (${error.code})\n`);
+      else
+        io.stderr.write(
+          `sohoa: scan stopped after ${pages.length} page(s), which are kept: ${error.message} (${error.code})\n`,
+        );
       return 1;
     }
     const { cancelled } = end.payload;

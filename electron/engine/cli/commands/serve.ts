@@ -15,7 +15,10 @@ export const serveCommand: CliCommand = {
     const bridge = await startBridge({
       dispatcher: engine.dispatcher,
       events: engine.events,
-      logger: createLogger({ level: 'warn', sinks: [createConsoleSink(io.stderr), { write: (line) => context.logger.info('bridge', { line }) }] }),
+      logger: createLogger({
+        level: 'warn',
+        sinks: [createConsoleSink(io.stderr), { write: (line) => context.logger.info('bridge', { line }) }],
+      }),
       rendererDir: context.rendererDir,
       port,
     });

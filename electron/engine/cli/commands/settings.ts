@@ -9,8 +9,12 @@ export const settingsCommand: CliCommand = {
     const effective = await call(context.engine, 'settings:get', {});
     const human = [
       JSON.stringify(effective.values, null, 2),
-      effective.locked.length > 0 ? `Locked by machine policy: ${effective.locked.join(', ')}` : 'No key is locked by machine policy.',
-      ...effective.problems.map((problem) => `Problem in ${problem.source} settings ${problem.file}: ${problem.key}: ${problem.message}`),
+      effective.locked.length > 0
+        ? `Locked by machine policy: ${effective.locked.join(', ')}`
+        : 'No key is locked by machine policy.',
+      ...effective.problems.map(
+        (problem) => `Problem in ${problem.source} settings ${problem.file}: ${problem.key}: ${problem.message}`,
+      ),
     ].join('\n');
     print(context, { ok: true, ...effective }, human);
     return 0;

@@ -1,0 +1,28 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App.js';
+import { StationProvider } from './app/station-context.js';
+import { createStationClient } from './station/station-client.js';
+import { attachEvents } from './store/attach-events.js';
+import { createStationStore } from './store/station-store.js';
+import './styles.css';
+
+const client = createStationClient();
+const store = createStationStore(client);
+attachEvents(store, client);
+
+// Settings first: they choose the default device and the language before anything is shown as final.
+void store
+  .getState()
+  .loadApp()
+  .then(() => Promise.all([store.getState().loadDevices(), store.getState().loadRecentBatches()]));
+
+const container = document.getElementById('root');
+if (container === null) throw new Error('index.html has no #root');
+createRoot(container).render(
+  <StrictMode>
+    <StationProvider store={store}>
+      <App />
+    </StationProvider>
+  </StrictMode>,
+);
