@@ -48,6 +48,7 @@ step lint npx eslint . --max-warnings 0
 step format npx prettier --check . --log-level warn
 step typecheck node scripts/typecheck.mjs
 step build node scripts/build.mjs
+step packaging node scripts/package-dir.mjs --skip-build
 step unit vitest unit
 step shell vitest shell
 step integration vitest integration
