@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.js';
 import { StationProvider } from './app/station-context.js';
+import { startRendererOcr } from './ocr/start-renderer-ocr.js';
 import { createStationClient } from './station/station-client.js';
 import { attachEvents } from './store/attach-events.js';
 import { createStationStore } from './store/station-store.js';
@@ -10,6 +11,8 @@ import './styles.css';
 const client = createStationClient();
 const store = createStationStore(client);
 attachEvents(store, client);
+// OCR runs in web workers of this window while it is open; the engine's own pool covers the rest.
+startRendererOcr(client);
 
 // Settings first: they choose the default device and the language before anything is shown as final.
 void store

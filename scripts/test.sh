@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1
 export CI="${CI:-}"
 
-apt_packages=(chromium xvfb sane-utils poppler-utils qpdf softhsm2 opensc python3 make g++)
+apt_packages=(chromium xvfb sane-utils sane-airscan poppler-utils qpdf softhsm2 opensc python3 make g++ openssl)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

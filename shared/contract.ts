@@ -1,6 +1,25 @@
 import { z } from 'zod';
-import { AppInfo, Batch, Device, Id, Page } from './domain.js';
+import {
+  AppInfo,
+  Batch,
+  DeliveryState,
+  Device,
+  DocumentDetail,
+  DocumentSummary,
+  Id,
+  OutboxItem,
+  OutOfScope,
+  Page,
+  QueueItem,
+  ResultMetadata,
+  ScanProfile,
+  SearchHit,
+  SyncStatus,
+  Validity,
+  WorkflowState,
+} from './domain.js';
 import { StationErrorShape } from './errors.js';
+import { OcrJob, OcrPageRecognized, OcrPageResult, OcrResult, OcrStatus, Orientation } from './ocr.js';
 import { EffectiveSettings, SettingsFile } from './settings.js';
 
 /**
@@ -22,10 +41,13 @@ export const calls = {
       .object({
         deviceId: Id,
         count: z.number().int().min(1).max(1000).optional(),
+        /** A scan profile name; the default profile when absent. */
+        profile: Id.optional(),
       })
       .strict(),
     result: z.object({ batchId: Id }),
   },
+  'profiles:list': { args: z.object({}).strict(), result: z.array(ScanProfile) },
   'scan:cancel': {
     args: z.object({ batchId: Id }).strict(),
     result: z.object({ cancelled: z.boolean() }),
@@ -42,12 +64,120 @@ export const calls = {
     args: z.object({ pageId: Id }).strict(),
     result: z.object({ mimeType: z.literal('image/jpeg'), dataBase64: z.string() }),
   },
+  /** A renderer's OCR pool asks for up to `max` pages (0 = only a heartbeat) and renews those it still holds. */
+  'ocr:claim': {
+    args: z
+      .object({
+        max: z.number().int().min(0).max(4),
+        holding: z.array(z.string().min(1).max(200)).max(64).optional(),
+      })
+      .strict(),
+    result: z.object({ jobs: z.array(OcrJob) }),
+  },
+  'ocr:save-result': {
+    args: z
+      .object({ jobId: z.string().min(1).max(200), result: OcrResult, durationMs: z.number().nonnegative().optional() })
+      .strict(),
+    result: z.object({ saved: z.boolean() }),
+  },
+  /** Gives claimed pages back: with an error they fail, without one another recogniser takes them. */
+  'ocr:release': {
+    args: z
+      .object({ jobIds: z.array(z.string().min(1).max(200)).max(64), error: StationErrorShape.optional() })
+      .strict(),
+    result: z.object({ released: z.number().int().nonnegative() }),
+  },
+  'ocr:get': { args: z.object({ pageId: Id }).strict(), result: OcrPageResult },
+  /** Recognises a page again; `rotation` (clockwise, as the clerk turned it) skips orientation detection. */
+  'ocr:rerun': {
+    args: z.object({ pageId: Id, rotation: Orientation.optional() }).strict(),
+    result: z.object({ queued: z.boolean() }),
+  },
+  /** The pages on screen, most important first: they are recognised before the others. */
+  'ocr:prioritize': { args: z.object({ pageIds: z.array(Id).max(50) }).strict(), result: z.object({}) },
+  'ocr:status': { args: z.object({}).strict(), result: OcrStatus },
+  'documents:list': {
+    args: z
+      .object({
+        batchId: Id.optional(),
+        states: z.array(WorkflowState).optional(),
+        limit: z.number().int().min(1).max(1000).optional(),
+        offset: z.number().int().min(0).optional(),
+      })
+      .strict(),
+    result: z.array(DocumentSummary),
+  },
+  'documents:get': { args: z.object({ documentId: Id }).strict(), result: DocumentDetail },
+  'documents:update': {
+    args: z
+      .object({
+        documentId: Id,
+        metadata: ResultMetadata.partial().optional(),
+        validity: Validity.optional(),
+        classified: z.boolean().optional(),
+        outOfScope: OutOfScope.nullable().optional(),
+      })
+      .strict(),
+    result: DocumentDetail,
+  },
+  'documents:transition': {
+    args: z
+      .object({
+        documentId: Id,
+        /** The clerk's steps; sealing, delivery and verification are the engine's own. */
+        to: z.enum(['captured', 'reviewed', 'operator-signed', 'extracted', 'coded', 'queued', 'sealed']),
+      })
+      .strict(),
+    result: DocumentDetail,
+  },
+  'queue:list': {
+    args: z
+      .object({
+        limit: z.number().int().min(1).max(1000).optional(),
+        states: z.array(WorkflowState).optional(),
+      })
+      .strict(),
+    result: z.array(QueueItem),
+  },
+  'search:query': {
+    args: z
+      .object({
+        query: z.string().min(1).max(500),
+        limit: z.number().int().min(1).max(100).optional(),
+        offset: z.number().int().min(0).max(10_000).optional(),
+      })
+      .strict(),
+    result: z.object({ hits: z.array(SearchHit), more: z.boolean() }),
+  },
+  'sync:status': { args: z.object({}).strict(), result: SyncStatus },
+  'sync:list': {
+    args: z
+      .object({
+        limit: z.number().int().min(1).max(5000).optional(),
+        states: z.array(DeliveryState).optional(),
+      })
+      .strict(),
+    result: z.array(OutboxItem),
+  },
+  'sync:pause': { args: z.object({}).strict(), result: SyncStatus },
+  'sync:resume': { args: z.object({}).strict(), result: SyncStatus },
+  'sync:retry': { args: z.object({ documentId: Id }).strict(), result: OutboxItem },
+  'sync:set-secret': {
+    args: z.object({ secret: z.string().min(1).max(4096) }).strict(),
+    result: z.object({ stored: z.literal(true) }),
+  },
 } as const;
 
 /** Every event the engine emits, declared once. Names are `domain:past-tense`. */
 export const events = {
   'scan:started': z.object({ batchId: Id, deviceId: Id, expectedPages: z.number().int().nullable() }),
   'scan:page-captured': z.object({ batchId: Id, page: Page }),
+  /** The page being scanned or imported (0-based) and how far it is, when the device says. */
+  'scan:progressed': z.object({
+    batchId: Id,
+    pageIndex: z.number().int().nonnegative(),
+    percent: z.number().min(0).max(100).nullable(),
+  }),
   'scan:finished': z.object({
     batchId: Id,
     pageCount: z.number().int().nonnegative(),
@@ -58,7 +188,16 @@ export const events = {
     pageCount: z.number().int().nonnegative(),
     error: StationErrorShape,
   }),
+  /** A page waits for OCR: renderers with a free worker claim it. */
+  'ocr:queued': z.object({ pageId: Id, batchId: Id }),
+  'ocr:page-recognized': OcrPageRecognized,
+  'ocr:page-failed': z.object({ pageId: Id, batchId: Id, error: StationErrorShape }),
+  /** Claimed pages the renderer should drop (deleted, or queued again for a rerun). */
+  'ocr:withdrawn': z.object({ jobIds: z.array(z.string()) }),
   'settings:changed': EffectiveSettings,
+  'documents:changed': DocumentSummary,
+  'sync:item-changed': OutboxItem,
+  'sync:status-changed': SyncStatus,
 } as const;
 
 export type Calls = typeof calls;

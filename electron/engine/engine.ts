@@ -12,14 +12,25 @@ import type { Logger } from './logging/logger.js';
 import { createLogger, createRotatingFileSink } from './logging/logger.js';
 import { createCaptureService } from './scan/capture-service.js';
 import type { CaptureService } from './scan/capture-service.js';
-import { DemoScanDriver } from './scan/demo-driver.js';
+import { createDefaultDrivers } from './scan/default-drivers.js';
+import type { EngineImports } from './import/import-wiring.js';
+import { createEngineImports } from './import/import-wiring.js';
 import type { ScanDriver } from './scan/scan-driver.js';
 import type { SettingsService } from './settings/settings-service.js';
 import { createSettingsService, defaultPolicyFile } from './settings/settings-service.js';
-import { createCaptureRepository } from './store/capture-repository.js';
-import { openDatabase } from './store/database.js';
-import { createFileStore } from './store/file-store.js';
+import type { Store } from './store/store.js';
+import { openStore } from './store/store.js';
+import { startStoreServices, storeCallHandlers } from './store/store-wiring.js';
+import type { SecretStore } from './sync/secret-store.js';
+import { syncHandlers } from './sync/sync-handlers.js';
+import type { EngineSync } from './sync/sync-wiring.js';
+import { createEngineSync } from './sync/sync-wiring.js';
+import type { WarehouseConnector } from './sync/warehouse-connector.js';
 import { stationVersion } from './version.js';
+import type { EngineOcr, EngineOcrTuning } from './ocr/ocr-wiring.js';
+import { createEngineOcr, ocrCallHandlers } from './ocr/ocr-wiring.js';
+import type { ImagingPool } from './imaging/imaging-pool.js';
+import { createImagingPool } from './imaging/imaging-pool.js';
 
 export interface EngineOptions {
   /** Everything the station stores lives below this folder. */
@@ -36,6 +47,12 @@ export interface EngineOptions {
   clock?: Clock | undefined;
   /** Defaults to rotating files under `<dataDir>/logs`. */
   logger?: Logger | undefined;
+  /** Where the warehouse client secret is kept: the OS key store in Electron, a 0600 file by default. */
+  secretStore?: SecretStore | undefined;
+  /** The warehouse connector; by default the tus connector built from the settings in force. */
+  connector?: WarehouseConnector | undefined;
+  /** OCR: whether the engine's Node pool recognises pages no renderer claims (default: not for one-shot CLI commands). */
+  ocr?: EngineOcrTuning | undefined;
 }
 
 /** The station: one object the Electron shell, the CLI, the bridge and the tests all build the same way. */
@@ -45,6 +62,12 @@ export interface Engine {
   readonly events: EventBus;
   readonly settings: SettingsService;
   readonly capture: CaptureService;
+  readonly imports: EngineImports;
+  readonly store: Store;
+  readonly sync: EngineSync;
+  readonly ocr: EngineOcr;
+  /** Page cleaning and encoding in worker threads (started on first use). */
+  readonly imaging: ImagingPool;
   close(): Promise<void>;
 }
 
@@ -71,20 +94,44 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     logger.warn('settings problem', { ...problem });
   }
 
-  const db = openDatabase(path.join(dataDir, 'station.db'));
-  const files = createFileStore(path.join(dataDir, 'store'));
-  const repository = createCaptureRepository(db);
-  const interrupted = repository.closeInterruptedBatches(clock.now().toISOString());
-  if (interrupted > 0) logger.warn('closed batches interrupted by a previous stop', { count: interrupted });
+  const store = openStore({
+    dataDir,
+    clock,
+    settings: () => settings.current().values,
+    logger,
+    // After the current event's listeners: a batch's document is announced after `scan:finished`.
+    onDocumentChange: (document) => queueMicrotask(() => events.emit('documents:changed', document)),
+  });
+  const { db, files, captures: repository } = store;
 
   const events = createEventBus((error) => logger.error('event listener failed', { error }));
-  const fontDir = path.join(options.resourcesDir, 'fonts');
-  const drivers = options.drivers ?? [
-    new DemoScanDriver({
-      cacheDir: path.join(dataDir, 'cache', 'demo'),
-      fontDir: fs.existsSync(fontDir) ? fontDir : undefined,
-    }),
-  ];
+  const storeServices = startStoreServices({
+    store,
+    events,
+    settings: () => settings.current().values,
+    clock,
+    logger,
+    scheduled: options.transport !== 'direct',
+  });
+  const drivers =
+    options.drivers ??
+    createDefaultDrivers({
+      dataDir,
+      resourcesDir: options.resourcesDir,
+      settings: () => settings.current().values,
+      logger,
+    });
+  const sync = createEngineSync({
+    dataDir,
+    store,
+    events,
+    settings: () => settings.current().values,
+    clock,
+    logger,
+    secretStore: options.secretStore,
+    connector: options.connector,
+    autoStart: options.transport !== 'direct',
+  });
   const capture = createCaptureService({
     drivers,
     repository,
@@ -93,6 +140,22 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     clock,
     logger,
     settings: () => settings.current().values,
+    lockedKeys: () => settings.current().locked,
+    beforeCapture: () => store.diskGuard.check(),
+  });
+  const imports = createEngineImports({
+    ...{ db, repository, pages: capture.pages, files, events, clock, logger },
+    settings: () => settings.current().values,
+    beforeCapture: () => store.diskGuard.check(),
+    watchConfiguredFolder: options.transport !== 'direct',
+  });
+  const imaging = createImagingPool({ size: settings.current().values.output.imagingWorkers || undefined });
+  const ocr = createEngineOcr({
+    ...{ db, files, results: store.ocr, events, clock, logger, resourcesDir: options.resourcesDir },
+    settings: () => settings.current().values,
+    nodeFallback: options.ocr?.nodeFallback ?? options.transport !== 'direct',
+    graceMs: options.ocr?.graceMs,
+    attachWindowMs: options.ocr?.attachWindowMs,
   });
 
   const dispatcher = createDispatcher(
@@ -111,11 +174,13 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         return next;
       },
       'devices:list': () => capture.listDevices(),
-      'scan:start': ({ deviceId, count }) =>
+      'scan:start': ({ deviceId, count, profile }) =>
         capture.start({
           deviceId,
           count: count ?? (deviceId === 'demo' ? settings.current().values.scan.demoPageCount : undefined),
+          profile,
         }),
+      'profiles:list': () => capture.listProfiles(),
       'scan:cancel': ({ batchId }) => ({ cancelled: capture.cancel(batchId) }),
       'batches:list': ({ limit }) => repository.listBatches(limit ?? 50),
       'pages:list': ({ batchId }) => repository.listPages(batchId),
@@ -123,6 +188,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         mimeType: 'image/jpeg' as const,
         dataBase64: (await files.read(repository.thumbnailOf(pageId))).toString('base64'),
       }),
+      ...storeCallHandlers(store, {
+        delivery: (ids) => sync.lookup(ids),
+        enqueue: (documentId, actor) => void sync.queueDocument(documentId, actor),
+      }),
+      ...syncHandlers(sync),
+      ...ocrCallHandlers(ocr),
     },
     logger.child('dispatch'),
   );
@@ -135,13 +206,23 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     events,
     settings,
     capture,
+    store,
+    sync,
+    ocr,
+    imaging,
+    imports,
     async close() {
       if (closed) return;
       closed = true;
+      await imports.close();
       for (const batch of repository.listBatches(50)) {
         if (batch.state === 'scanning') capture.cancel(batch.id);
       }
       await capture.idle();
+      await ocr.close();
+      await imaging.close();
+      await sync.close();
+      storeServices.stop();
       db.close();
       logger.info('engine stopped');
     },

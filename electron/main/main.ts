@@ -1,9 +1,11 @@
-import { BrowserWindow, app, dialog, session } from 'electron';
+import path from 'node:path';
+import { BrowserWindow, app, dialog, safeStorage, session } from 'electron';
 import { createEngine } from '../engine/engine.js';
 import type { Engine } from '../engine/engine.js';
 import { createConsoleSink, createLogger, createRotatingFileSink } from '../engine/logging/logger.js';
 import type { Logger } from '../engine/logging/logger.js';
 import { resolveAppPaths } from './app-paths.js';
+import { createSafeStorageSecretStore } from './safe-storage-secret-store.js';
 import type { AppPaths } from './app-paths.js';
 import { forwardEvents, registerContract } from './ipc-adaptor.js';
 import { hardenContents, hardenSession, secureWebPreferences } from './security.js';
@@ -68,6 +70,8 @@ async function start(appPaths: AppPaths, logger: Logger): Promise<void> {
     resourcesDir: appPaths.resourcesDir,
     transport: 'electron',
     logger,
+    // The warehouse client secret lives in the OS key store, not in a file anyone can copy.
+    secretStore: createSafeStorageSecretStore({ safeStorage, dir: path.join(appPaths.dataDir, 'secrets') }),
   });
   closeBeforeQuit(app, () => engine.close(), logger);
   registerContract({

@@ -33,14 +33,21 @@ export function runSohoa(args: string[], env: NodeJS.ProcessEnv = {}): Promise<C
   });
 }
 
-/** Starts `sohoa serve --json` and resolves with the address it prints. */
+/**
+ * Starts `sohoa serve --json` and resolves with the address it prints.
+ *
+ * `env` is added to this process's environment (a SANE_CONFIG_DIR pointing at the SANE test
+ * backend, for instance).
+ */
 export function startServe(
   dataDir: string,
   extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = {},
 ): Promise<{ child: ChildProcess; url: string; port: number; token: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [sohoaBin, '--data-dir', dataDir, '--json', ...extraArgs, 'serve'], {
       cwd: repoRoot,
+      env: { ...process.env, ...env },
     });
     let stdout = '';
     let stderr = '';

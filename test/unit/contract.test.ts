@@ -24,7 +24,8 @@ function malformed(name: (typeof callNames)[number]): { args: unknown; path: str
   const shape = (calls[name].args as z.ZodObject).shape as Record<string, z.ZodType>;
   const first = Object.keys(shape)[0];
   if (first === undefined) return { args: { bogus: 1 }, path: 'bogus' };
-  return { args: { [first]: [] }, path: first };
+  // A symbol is valid for no JSON-shaped schema, whatever the field's type.
+  return { args: { [first]: Symbol('malformed') }, path: first };
 }
 
 describe('contract', () => {

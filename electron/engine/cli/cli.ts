@@ -7,15 +7,42 @@ import { appPaths, defaultDataDir } from '../paths.js';
 import { stationVersion } from '../version.js';
 import type { CliCommand, CliIo, OptionSpec } from './command.js';
 import { UsageError, fail, print } from './command.js';
+import { backupCommand } from './commands/backup.js';
 import { devicesCommand } from './commands/devices.js';
+import { importCommand } from './commands/import.js';
+import { watchCommand } from './commands/watch.js';
+import { ocrCommand } from './commands/ocr.js';
+import { queueCommand } from './commands/queue.js';
+import { restoreCommand } from './commands/restore.js';
 import { scanCommand } from './commands/scan.js';
+import { searchCommand } from './commands/search.js';
 import { serveCommand } from './commands/serve.js';
+import { processCommand } from './commands/process.js';
 import { settingsCommand } from './commands/settings.js';
+import { exportBagCommand } from './commands/export-bag.js';
+import { importBagCommand } from './commands/import-bag.js';
+import { syncCommand } from './commands/sync.js';
 
 export type { CliIo } from './command.js';
 
 /** Every subcommand; a new one is a module in commands/ and a line here. */
-const commands: CliCommand[] = [devicesCommand, scanCommand, serveCommand, settingsCommand];
+const commands: CliCommand[] = [
+  devicesCommand,
+  scanCommand,
+  importCommand,
+  watchCommand,
+  serveCommand,
+  settingsCommand,
+  backupCommand,
+  restoreCommand,
+  searchCommand,
+  queueCommand,
+  syncCommand,
+  exportBagCommand,
+  importBagCommand,
+  processCommand,
+  ocrCommand,
+];
 
 const globalOptions: Record<string, OptionSpec> = {
   'data-dir': { type: 'string' },
@@ -82,6 +109,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 
   const dataDir = path.resolve((values['data-dir'] as string | undefined) ?? defaultDataDir(io.env));
+  if (command.runWithoutEngine !== undefined) return command.runWithoutEngine({ io, json, values, args, dataDir });
   const { resourcesDir, rendererDir } = appPaths(io.appRoot);
   const logger = createLogger({
     level: 'info',

@@ -37,6 +37,13 @@ export interface CliCommand {
   /** The transport the engine reports in `app:info`. */
   transport?: 'direct' | 'bridge';
   run(context: CommandContext): Promise<number>;
+  /**
+   * For a command that must not open the data folder (restore fills an empty one): called instead
+   * of `run`, before any engine, log file or database exists in `dataDir`.
+   */
+  runWithoutEngine?(
+    context: Pick<CommandContext, 'io' | 'json' | 'values' | 'args'> & { dataDir: string },
+  ): Promise<number>;
 }
 
 /** Wrong usage: exit code 2 with the usage text. */

@@ -16,6 +16,12 @@ export const demoDevice: DriverDevice = {
 /** Failure codes a trainer can make the demo scanner simulate. */
 export type DemoFailureCode = 'scan/paper-jam' | 'scan/no-paper';
 
+/** A simulated failure: after `pages` sheets, stop with `code`. */
+export interface DemoFailure {
+  pages: number;
+  code: DemoFailureCode;
+}
+
 /** How the demo scanner behaves. */
 export interface DemoScanDriverOptions {
   /** Folder where rendered sheets are cached (one JPEG per sample page, dpi and colour mode). */
@@ -24,8 +30,13 @@ export interface DemoScanDriverOptions {
   fontDir?: string;
   /** Pause before each sheet so the demo feels like a scanner; 100 ms when absent. */
   pageDelayMs?: number;
-  /** Stop with this error once this many pages have been delivered, for training on failures. */
-  failAfter?: { pages: number; code: DemoFailureCode };
+  /**
+   * Stop with this error once this many pages have been delivered, for training on failures.
+   *
+   * A function is asked at the start of every scan, so a trainer can switch the
+   * simulated jam or empty feeder on and off in the settings (`scan.demoFailure`).
+   */
+  failAfter?: DemoFailure | (() => DemoFailure | undefined);
   /** Where sheets come from; the on-disk cache when absent (tests pass a fake). */
   pageSource?: DemoPageSource;
 }
@@ -49,7 +60,7 @@ export class DemoScanDriver implements ScanDriver {
   readonly kind = 'demo' as const;
   private readonly pageSource: DemoPageSource;
   private readonly pageDelayMs: number;
-  private readonly failAfter: { pages: number; code: DemoFailureCode } | undefined;
+  private readonly failAfter: () => DemoFailure | undefined;
 
   constructor(options: DemoScanDriverOptions) {
     this.pageSource =
@@ -59,13 +70,12 @@ export class DemoScanDriver implements ScanDriver {
         ...(options.fontDir === undefined ? {} : { fontDir: options.fontDir }),
       });
     this.pageDelayMs = options.pageDelayMs ?? defaultPageDelayMs;
-    this.failAfter = options.failAfter;
+    const failAfter = options.failAfter;
+    this.failAfter = typeof failAfter === 'function' ? failAfter : () => failAfter;
     if (!Number.isFinite(this.pageDelayMs) || this.pageDelayMs < 0) {
       throw new RangeError(`pageDelayMs must be a non-negative number, got ${this.pageDelayMs}`);
     }
-    if (this.failAfter !== undefined && (!Number.isInteger(this.failAfter.pages) || this.failAfter.pages < 0)) {
-      throw new RangeError(`failAfter.pages must be a non-negative integer, got ${this.failAfter.pages}`);
-    }
+    if (typeof failAfter === 'object') checkFailure(failAfter);
   }
 
   /** Lists the demo device; a copy, so callers cannot change what the next call returns. */
@@ -90,10 +100,13 @@ export class DemoScanDriver implements ScanDriver {
   async *scan(request: ScanRequest): AsyncGenerator<ScannedPage, void, undefined> {
     const colourMode = checkRequest(request);
     const pageCount = request.maxPages ?? defaultDemoPageCount;
+    const failure = this.failAfter();
+    if (failure !== undefined) checkFailure(failure);
     for (let index = 0; index < pageCount; index += 1) {
       throwIfCancelled(request.signal);
-      if (this.failAfter !== undefined && index >= this.failAfter.pages) {
-        throw new StationError(this.failAfter.code, failureMessage(this.failAfter.code, index));
+      request.onProgress?.({ pageIndex: index, percent: null });
+      if (failure !== undefined && index >= failure.pages) {
+        throw new StationError(failure.code, failureMessage(failure.code, index));
       }
       if (this.pageDelayMs > 0) await pause(this.pageDelayMs, request.signal);
       const rendered = await this.pageSource.page({ index, dpi: request.dpi, colourMode });
@@ -107,6 +120,7 @@ export class DemoScanDriver implements ScanDriver {
         heightPx: rendered.heightPx,
         dpi: request.dpi,
         colourMode,
+        completedAt: Date.now(),
       };
     }
   }
@@ -139,6 +153,12 @@ function checkRequest(request: ScanRequest): DemoColourMode {
     ]);
   }
   return colourMode;
+}
+
+function checkFailure(failure: DemoFailure): void {
+  if (!Number.isInteger(failure.pages) || failure.pages < 0) {
+    throw new RangeError(`failAfter.pages must be a non-negative integer, got ${failure.pages}`);
+  }
 }
 
 function throwIfCancelled(signal: AbortSignal): void {

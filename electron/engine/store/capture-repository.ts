@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Batch, BatchState, ColourMode, Page } from '../../../shared/domain.js';
 import { StationError } from '../../../shared/errors.js';
+import { withStoreErrors } from './store-errors.js';
 
 interface BatchRow {
   id: string;
@@ -29,6 +30,12 @@ interface PageRow {
 
 export interface NewPage extends Page {
   thumbSha256: string;
+  /** Where the sheet came from; unknown for drivers that do not say. */
+  source?: 'flatbed' | 'adf' | 'adf-duplex' | 'import' | undefined;
+  /** Size of the stored image file. */
+  bytes?: number | undefined;
+  /** Set when imaging found the page blank. */
+  blank?: boolean | undefined;
 }
 
 /** Batches and their pages as captured; the rows that say what the file store holds. */
@@ -77,8 +84,10 @@ export function createCaptureRepository(db: Database): CaptureRepository {
     `INSERT INTO batches (id, device_id, state, started_at) VALUES (@id, @deviceId, 'scanning', @startedAt)`,
   );
   const insertPage = db.prepare(
-    `INSERT INTO pages (id, batch_id, idx, sha256, thumb_sha256, mime_type, width_px, height_px, dpi, colour_mode, device_id, captured_at)
-     VALUES (@id, @batchId, @index, @sha256, @thumbSha256, @mimeType, @widthPx, @heightPx, @dpi, @colourMode, @deviceId, @capturedAt)`,
+    `INSERT INTO pages (id, batch_id, idx, sha256, thumb_sha256, mime_type, width_px, height_px, dpi, colour_mode, device_id,
+                        captured_at, source, bytes, blank)
+     VALUES (@id, @batchId, @index, @sha256, @thumbSha256, @mimeType, @widthPx, @heightPx, @dpi, @colourMode, @deviceId,
+             @capturedAt, @source, @bytes, @blank)`,
   );
   const countPage = db.prepare(`UPDATE batches SET page_count = page_count + 1 WHERE id = ?`);
   const updateEnd = db.prepare(
@@ -92,13 +101,18 @@ export function createCaptureRepository(db: Database): CaptureRepository {
   const selectThumb = db.prepare(`SELECT thumb_sha256 FROM pages WHERE id = ?`);
 
   const addPage = db.transaction((page: NewPage) => {
-    insertPage.run(page);
+    insertPage.run({
+      ...page,
+      source: page.source ?? null,
+      bytes: page.bytes ?? null,
+      blank: page.blank === true ? 1 : 0,
+    });
     countPage.run(page.batchId);
   });
 
   return {
     createBatch: (batch) => void insertBatch.run(batch),
-    addPage: (page) => addPage(page),
+    addPage: (page) => withStoreErrors(`page ${page.index + 1}`, () => addPage(page)),
     endBatch: (id, state, endedAt, errorCode) => void updateEnd.run(state, endedAt, errorCode, id),
     closeInterruptedBatches: (endedAt) => closeInterrupted.run(endedAt).changes,
     listBatches: (limit) => (selectBatches.all(limit) as BatchRow[]).map(toBatch),

@@ -138,6 +138,18 @@ describe('DemoScanDriver', () => {
     expect(codeOf(error)).toBe('scan/no-paper');
   });
 
+  it('asks for the simulated failure at each scan, so a trainer can switch it in the settings', async () => {
+    let failure: DemoScanDriverOptions['failAfter'] = undefined;
+    const trainer = driver({ failAfter: () => (typeof failure === 'function' ? undefined : failure) });
+    expect((await collect(trainer.scan(request()))).error).toBeUndefined();
+    failure = { pages: 1, code: 'scan/paper-jam' };
+    const jammed = await collect(trainer.scan(request()));
+    expect(names(jammed.pages)).toEqual(['sheet 0 color']);
+    expect(codeOf(jammed.error)).toBe('scan/paper-jam');
+    failure = undefined;
+    expect((await collect(trainer.scan(request()))).pages).toHaveLength(3);
+  });
+
   it('refuses other devices and settings it cannot scan', async () => {
     expect(codeOf((await collect(driver().scan(request({ deviceId: 'sane:x' })))).error)).toBe('scan/device-not-found');
     for (const bad of [

@@ -140,3 +140,30 @@ export function isPrevented(fire: (event: { preventDefault(): void }) => void): 
   });
   return prevented;
 }
+
+/** Electron's `safeStorage`: "encrypts" reversibly with a marker, so a test sees no plain text on disk. */
+export interface FakeSafeStorage {
+  available: boolean;
+  isEncryptionAvailable(): boolean;
+  encryptString(plainText: string): Buffer;
+  decryptString(encrypted: Buffer): string;
+}
+
+export function createFakeSafeStorage(): FakeSafeStorage {
+  const marker = Buffer.from('fake-os-keystore:');
+  const flip = (data: Buffer): Buffer => Buffer.from(data.map((byte) => byte ^ 0x5a));
+  const fake: FakeSafeStorage = {
+    available: true,
+    isEncryptionAvailable: () => fake.available,
+    encryptString(plainText) {
+      if (!fake.available) throw new Error('Encryption is not available.');
+      return Buffer.concat([marker, flip(Buffer.from(plainText, 'utf8'))]);
+    },
+    decryptString(encrypted) {
+      if (!encrypted.subarray(0, marker.length).equals(marker))
+        throw new Error('Error while decrypting the ciphertext');
+      return flip(encrypted.subarray(marker.length)).toString('utf8');
+    },
+  };
+  return fake;
+}

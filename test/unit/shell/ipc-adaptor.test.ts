@@ -41,6 +41,7 @@ function createRecordingHandlers() {
     'settings:get': unused('settings:get'),
     'settings:update': unused('settings:update'),
     'devices:list': unused('devices:list'),
+    'profiles:list': unused('profiles:list'),
     'scan:start': (args) => {
       reached.push({ call: 'scan:start', args });
       return { batchId: `batch-for-${args.deviceId}` };
@@ -52,6 +53,25 @@ function createRecordingHandlers() {
     'batches:list': unused('batches:list'),
     'pages:list': unused('pages:list'),
     'pages:thumbnail': unused('pages:thumbnail'),
+    'ocr:claim': unused('ocr:claim'),
+    'ocr:save-result': unused('ocr:save-result'),
+    'ocr:release': unused('ocr:release'),
+    'ocr:get': unused('ocr:get'),
+    'ocr:rerun': unused('ocr:rerun'),
+    'ocr:prioritize': unused('ocr:prioritize'),
+    'ocr:status': unused('ocr:status'),
+    'documents:list': unused('documents:list'),
+    'documents:get': unused('documents:get'),
+    'documents:update': unused('documents:update'),
+    'documents:transition': unused('documents:transition'),
+    'queue:list': unused('queue:list'),
+    'search:query': unused('search:query'),
+    'sync:status': unused('sync:status'),
+    'sync:list': unused('sync:list'),
+    'sync:pause': unused('sync:pause'),
+    'sync:resume': unused('sync:resume'),
+    'sync:retry': unused('sync:retry'),
+    'sync:set-secret': unused('sync:set-secret'),
   };
   return { handlers, reached };
 }

@@ -83,6 +83,7 @@ vi.mock('electron', async () => {
     session: { defaultSession },
     dialog: { showErrorBox: vi.fn() },
     ipcMain: fakes.createFakeIpcMain(),
+    safeStorage: fakes.createFakeSafeStorage(),
   };
 });
 

@@ -27,14 +27,15 @@ function watchBatch(
 
 export const scanCommand: CliCommand = {
   name: 'scan',
-  usage: 'scan [--device ID] [--count N]',
-  summary: 'scan pages into the store of --data-dir',
-  options: { device: { type: 'string' }, count: { type: 'string' } },
+  usage: 'scan [--device ID] [--profile NAME] [--count N]',
+  summary: 'scan pages into the store of --data-dir (`sohoa devices` lists devices and profiles)',
+  options: { device: { type: 'string' }, count: { type: 'string' }, profile: { type: 'string' } },
   async run(context) {
     const { engine, io, json } = context;
     const deviceId =
       (context.values.device as string | undefined) ?? engine.settings.current().values.scan.defaultDevice;
     const count = integerOption(context.values.count, 'count', 1, 1000);
+    const profile = context.values.profile as string | undefined;
     const batch: { id?: string } = {};
     const ended = watchBatch(
       engine,
@@ -46,7 +47,11 @@ export const scanCommand: CliCommand = {
           );
       },
     );
-    const started = await call(engine, 'scan:start', count === undefined ? { deviceId } : { deviceId, count });
+    const started = await call(engine, 'scan:start', {
+      deviceId,
+      ...(count === undefined ? {} : { count }),
+      ...(profile === undefined ? {} : { profile }),
+    });
     batch.id = started.batchId;
     void io.untilStopped().then(() => engine.capture.cancel(started.batchId));
     const end = await ended;
