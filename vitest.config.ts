@@ -1,4 +1,15 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// Tests never load the machine's SANE backends: some of them probe the network for scanners.
+// A SANE config of no backends is the default; SANE tests point at their own `test` backend.
+if (process.env.SANE_CONFIG_DIR === undefined) {
+  const saneConfigDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sohoa-sane-none-'));
+  fs.writeFileSync(path.join(saneConfigDir, 'dll.conf'), '');
+  process.env.SANE_CONFIG_DIR = saneConfigDir;
+}
 
 // One project per test folder of STYLE.md; `npm test` runs them in order of cost.
 export default defineConfig({
