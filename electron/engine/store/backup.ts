@@ -10,7 +10,7 @@ import type { Logger } from '../logging/logger.js';
 import { verifyAuditChain } from './audit-log.js';
 import type { FileStore } from './file-store.js';
 import { createFileStore, isSha256, sha256Hex } from './file-store.js';
-import { referencedFiles } from './garbage-collector.js';
+import { referencedFiles, requiredFiles } from './garbage-collector.js';
 import { toStoreError } from './store-errors.js';
 
 /**
@@ -187,10 +187,12 @@ export async function backupStore(options: BackupOptions): Promise<BackupResult>
     const snapshot = new BetterSqlite3(dbCopy);
     snapshot.pragma('journal_mode = DELETE');
     let needed: Set<string>;
+    let required: Set<string>;
     let schemaVersion: number;
     let audit: BackupManifest['audit'];
     try {
       needed = referencedFiles(snapshot);
+      required = requiredFiles(snapshot);
       schemaVersion = snapshot.pragma('user_version', { simple: true }) as number;
       const chain = verifyAuditChain(snapshot);
       audit = { rows: chain.rows, headHash: chain.headHash, ok: chain.ok };
@@ -219,6 +221,8 @@ export async function backupStore(options: BackupOptions): Promise<BackupResult>
         lines.push(`${sha256} ${earlierCopy.bytes} ${earlierCopy.set}`);
         continue;
       }
+      // A hash column that names bytes the station never stored (an imported file's) is not a loss.
+      if (!required.has(sha256) && !files.has(sha256)) continue;
       let data: Buffer;
       try {
         data = await files.read(sha256); // verifies the hash; a bad file is quarantined, never copied

@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import { verifyAuditChain } from './audit-log.js';
 import type { FileStore } from './file-store.js';
 import { sha256Hex } from './file-store.js';
+import { requiredFiles } from './garbage-collector.js';
 
 /** One thing wrong with the store, in words a technician can act on. */
 export interface StoreProblem {
@@ -115,16 +116,7 @@ export function checkStore(db: Database, options: CheckOptions = {}): StoreProbl
   if (indexed !== documents) add('search-index', `${indexed} search entries for ${documents} documents`);
 
   if (options.files !== undefined) {
-    // The files the store itself must hold; other hash columns (an imported file's hash, a
-    // warehouse's) may name bytes that were never stored, and only keep files from collection.
-    const required = db
-      .prepare(
-        `SELECT sha256 FROM pages WHERE purged_at IS NULL UNION SELECT thumb_sha256 FROM pages WHERE purged_at IS NULL
-         UNION SELECT pdf_sha256 FROM documents WHERE pdf_sha256 IS NOT NULL AND purged_at IS NULL`,
-      )
-      .pluck()
-      .all() as string[];
-    for (const sha256 of required) {
+    for (const sha256 of requiredFiles(db)) {
       if (!options.files.has(sha256)) {
         add('file-missing', `file ${sha256} is referenced but not in the store`);
       } else if (options.hashFiles === true) {

@@ -41,6 +41,22 @@ export function referencedFiles(db: Database): Set<string> {
   return referenced;
 }
 
+/**
+ * The files the store itself must hold: the images and thumbnails of pages and the PDFs of
+ * documents not purged. Other hash columns (an imported file's, the warehouse's) may name bytes
+ * that were never stored; they only keep files from collection.
+ */
+export function requiredFiles(db: Database): Set<string> {
+  const rows = db
+    .prepare(
+      `SELECT sha256 FROM pages WHERE purged_at IS NULL UNION SELECT thumb_sha256 FROM pages WHERE purged_at IS NULL
+       UNION SELECT pdf_sha256 FROM documents WHERE pdf_sha256 IS NOT NULL AND purged_at IS NULL`,
+    )
+    .pluck()
+    .all() as string[];
+  return new Set(rows);
+}
+
 export interface GcOptions {
   /**
    * Files younger than this are kept even when unreferenced: capture writes the file before the row

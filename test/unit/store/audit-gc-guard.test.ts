@@ -239,3 +239,21 @@ describe('back-up schedule', () => {
     scheduler.stop();
   });
 });
+
+describe('hash columns that are not files of the store', () => {
+  it('are neither a missing file for the check nor a loss for the back-up, and keep a stored file from collection', async () => {
+    const s = store();
+    s.workflow.createFromBatch((await captureBatch(s, 1)).batchId, 'test');
+    const kept = await s.files.put(Buffer.from('a signed original, kept byte for byte'));
+    const old = new Date(Date.now() - 2 * 3_600_000);
+    fs.utimesSync(s.files.pathOf(kept), old, old);
+    s.db.exec(`CREATE TABLE imported_things (sha256 TEXT, original_sha256 TEXT)`);
+    s.db.prepare(`INSERT INTO imported_things VALUES (?, ?)`).run('e'.repeat(64), kept);
+    expect(s.check({ hashFiles: true })).toEqual([]);
+    expect(s.collectGarbage(0).removed).toBe(0);
+    expect(s.files.has(kept)).toBe(true);
+    const result = await s.backup(tempDir('sohoa-backup-'), 'full', 'test');
+    expect(result.problems).toEqual([]);
+    expect(result.files).toBe(3); // the page, its thumbnail, the original
+  });
+});
