@@ -2,6 +2,7 @@ import { StationError } from './errors.js';
 import type { CancelSignal, OcrEngine, OcrRequest, OcrResult, TesseractBlock } from './ocr.js';
 import {
   defaultOcrLanguages,
+  orientationRetryBelow,
   readImageHeader,
   tesseractLegacyOem,
   tesseractOem,
@@ -386,16 +387,27 @@ export async function createTesseractSlot(options: TesseractSlotOptions): Promis
           await Promise.race([worker.reinitialize(task.languages, tesseractOem), died]);
           languages = task.languages;
         }
-        const { data } = await Promise.race([
-          worker.recognize(task.image, tesseractParameters(task), { text: false, blocks: true }),
-          died,
-        ]);
-        return toOcrResult(data.blocks, {
-          widthPx: header.widthPx,
-          heightPx: header.heightPx,
-          languages: task.languages,
-          engine: options.engineLabel,
-        });
+        const read = async (psm: 1 | 3): Promise<OcrResult> => {
+          const parameters = tesseractParameters({ psm, dpi: task.dpi });
+          const { data } = await Promise.race([
+            worker.recognize(task.image, parameters, { text: false, blocks: true }),
+            died,
+          ]);
+          return toOcrResult(data.blocks, {
+            widthPx: header.widthPx,
+            heightPx: header.heightPx,
+            languages: task.languages,
+            engine: options.engineLabel,
+          });
+        };
+        // Most pages come upright: read them without orientation detection, and only a page that
+        // reads badly (as upside-down text does) again with it, keeping the better reading.
+        const first = await read(3);
+        if (!task.detectOrientation || first.lines.length === 0 || first.confidence >= orientationRetryBelow) {
+          return first;
+        }
+        const second = await read(1);
+        return second.confidence > first.confidence ? second : first;
       } catch (error) {
         if (error instanceof StationError) throw error;
         const failure = recognitionError(error);

@@ -159,7 +159,7 @@ export const Settings = z.object({
       languages: OcrLanguages.default(defaultOcrLanguages),
       variant: OcrVariant.default(defaultOcrVariant),
       /** Words below this confidence (0–100) are highlighted for review. */
-      lowConfidenceThreshold: z.number().min(0).max(100).default(70),
+      lowConfidenceThreshold: z.number().min(0).max(100).default(85),
     })
     .strict()
     .prefault({}),

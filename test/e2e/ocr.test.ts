@@ -162,10 +162,11 @@ describe('OCR in the renderer (Chromium web workers)', () => {
     }[];
     const duringOcr = longTasks.filter((task) => task.start >= ocrStarted && task.start <= ocrEnded);
     const overLimit = duringOcr.filter((task) => task.duration > longTaskLimitMs);
-    // On a machine loaded beyond its cores the OS, not the page, stretches tasks: the figure is
-    // then reported, not asserted. On an idle machine (CI) the limit holds strictly.
+    // On a machine loaded to twice its cores by other programs the OS, not the page, stretches
+    // tasks: the figure is then reported, not asserted. This test itself (Chromium, its OCR worker,
+    // the engine) keeps a 2-core machine near a load of 3, where the limit holds strictly.
     const load = os.loadavg()[0] ?? 0;
-    if (load > os.cpus().length) {
+    if (load > 2 * os.cpus().length) {
       console.warn(
         `load ${load.toFixed(1)} > ${os.cpus().length} cores: long tasks not asserted: ${JSON.stringify(overLimit)}`,
       );

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isStationError } from '../../../shared/errors.js';
 import type { OcrResult } from '../../../shared/ocr.js';
 import type { OcrSlot, OcrTask } from '../../../shared/ocr-queue.js';
-import { createOcrPool } from '../../../shared/ocr-queue.js';
+import { createOcrPool, createTesseractSlot } from '../../../shared/ocr-queue.js';
 
 /** A slot whose recognitions finish when the test says so; the result names the image it read. */
 class FakeOcrSlot implements OcrSlot {
@@ -192,5 +192,97 @@ describe('the OCR request queue', () => {
     expect(slots.every((slot) => slot.terminated)).toBe(true);
     await expect(engine.recognize({ image: image('late') })).rejects.toMatchObject({ code: 'ocr/cancelled' });
     await engine.idle();
+  });
+});
+
+describe('a tesseract slot', () => {
+  /** A PNG header of 100 × 50 pixels: enough for the slot to know the page size. */
+  const png = new Uint8Array([
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 100, 0, 0, 0, 50,
+  ]);
+  const blocks = (confidence: number, x0 = 10, x1 = 90) => [
+    {
+      paragraphs: [
+        {
+          lines: [
+            {
+              bbox: { x0, y0: 10, x1, y1: 20 },
+              baseline: { x0, y0: 20, x1, y1: 20 },
+              words: [{ text: 'Việt', confidence, bbox: { x0, y0: 10, x1, y1: 20 } }],
+            },
+          ],
+        },
+      ],
+    },
+  ];
+
+  /** A tesseract.js worker that answers each segmentation mode with the given reading. */
+  function fakeWorker(answers: Record<string, ReturnType<typeof blocks> | null>) {
+    const seen: Record<string, string>[] = [];
+    return {
+      seen,
+      worker: {
+        reinitialize: () => Promise.resolve(),
+        recognize: (_image: Uint8Array, parameters: Record<string, string>) => {
+          seen.push(parameters);
+          return Promise.resolve({ data: { blocks: answers[parameters.tessedit_pageseg_mode!] ?? null } });
+        },
+        terminate: () => Promise.resolve(),
+      },
+    };
+  }
+
+  const task = { image: png, languages: 'vie', detectOrientation: true, dpi: 300 };
+
+  it('reads an upright page once, without orientation detection', async () => {
+    const fake = fakeWorker({ '3': blocks(95) });
+    const slot = await createTesseractSlot({
+      languages: 'vie',
+      engineLabel: 't',
+      createWorker: () => Promise.resolve(fake.worker),
+    });
+    const result = await slot.recognize(task);
+    expect(fake.seen.map((parameters) => parameters.tessedit_pageseg_mode)).toEqual(['3']);
+    expect(fake.seen[0]).toMatchObject({ user_defined_dpi: '300', thresholding_method: '2', tessedit_do_invert: '0' });
+    expect(result).toMatchObject({ text: 'Việt', confidence: 95, widthPx: 100, heightPx: 50, engine: 't' });
+  });
+
+  it('reads a page that reads badly again with orientation detection and keeps the better reading', async () => {
+    // Upside-down text: garbage at low confidence; with OSD the baseline runs right to left.
+    const fake = fakeWorker({ '3': blocks(55), '1': blocks(93, 90, 10) });
+    const slot = await createTesseractSlot({
+      languages: 'vie',
+      engineLabel: 't',
+      createWorker: () => Promise.resolve(fake.worker),
+    });
+    const result = await slot.recognize(task);
+    expect(fake.seen.map((parameters) => parameters.tessedit_pageseg_mode)).toEqual(['3', '1']);
+    expect(result).toMatchObject({ confidence: 93, orientation: 180 });
+    // A page that reads badly either way keeps its first reading.
+    const poor = fakeWorker({ '3': blocks(60), '1': blocks(40) });
+    const second = await createTesseractSlot({
+      languages: 'vie',
+      engineLabel: 't',
+      createWorker: () => Promise.resolve(poor.worker),
+    });
+    expect((await second.recognize(task)).confidence).toBe(60);
+  });
+
+  it('does not look for the orientation of a page the clerk turned, nor of a blank page', async () => {
+    const fake = fakeWorker({ '3': blocks(50) });
+    const slot = await createTesseractSlot({
+      languages: 'vie',
+      engineLabel: 't',
+      createWorker: () => Promise.resolve(fake.worker),
+    });
+    await slot.recognize({ ...task, detectOrientation: false });
+    const blank = fakeWorker({ '3': null });
+    const blankSlot = await createTesseractSlot({
+      languages: 'vie',
+      engineLabel: 't',
+      createWorker: () => Promise.resolve(blank.worker),
+    });
+    expect((await blankSlot.recognize(task)).text).toBe('');
+    expect([...fake.seen, ...blank.seen].map((parameters) => parameters.tessedit_pageseg_mode)).toEqual(['3', '3']);
   });
 });

@@ -113,17 +113,17 @@ describe('rotateBox', () => {
 });
 
 describe('tesseractParameters', () => {
-  it('detects orientation unless the page was turned upright already, and passes a plausible dpi', () => {
-    expect(tesseractParameters({})).toEqual({
-      tessedit_pageseg_mode: '1',
+  it('sets the segmentation mode, Sauvola thresholding, no inverted pass, and a plausible dpi', () => {
+    expect(tesseractParameters({ psm: 3 })).toEqual({
+      tessedit_pageseg_mode: '3',
       thresholding_method: '2',
       tessedit_do_invert: '0',
     });
-    expect(tesseractParameters({ detectOrientation: false, dpi: 300 })).toMatchObject({
-      tessedit_pageseg_mode: '3',
+    expect(tesseractParameters({ psm: 1, dpi: 300 })).toMatchObject({
+      tessedit_pageseg_mode: '1',
       user_defined_dpi: '300',
     });
-    expect(tesseractParameters({ dpi: 5 })).not.toHaveProperty('user_defined_dpi');
+    expect(tesseractParameters({ psm: 3, dpi: 5 })).not.toHaveProperty('user_defined_dpi');
   });
 });
 
