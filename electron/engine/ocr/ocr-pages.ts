@@ -1,5 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { OcrState, Page } from '../../../shared/domain.js';
+import type { PageRow } from '../store/capture-repository.js';
+import { toPage } from '../store/capture-repository.js';
 
 /** A stored page as OCR needs it: the captured page, its OCR state and error. */
 export interface OcrPageRow extends Page {
@@ -10,18 +12,7 @@ export interface OcrPageRow extends Page {
 /** Finds a page that is still in the store (not purged). */
 export type OcrPageLookup = (pageId: string) => OcrPageRow | undefined;
 
-interface Row {
-  id: string;
-  batch_id: string;
-  idx: number;
-  sha256: string;
-  mime_type: Page['mimeType'];
-  width_px: number;
-  height_px: number;
-  dpi: number;
-  colour_mode: Page['colourMode'];
-  device_id: string;
-  captured_at: string;
+interface Row extends PageRow {
   ocr_state: OcrState;
   ocr_error: string | null;
 }
@@ -37,17 +28,7 @@ export function createOcrPageLookup(db: Database): OcrPageLookup {
     const row = select.get(pageId) as Row | undefined;
     if (row === undefined) return undefined;
     return {
-      id: row.id,
-      batchId: row.batch_id,
-      index: row.idx,
-      sha256: row.sha256,
-      mimeType: row.mime_type,
-      widthPx: row.width_px,
-      heightPx: row.height_px,
-      dpi: row.dpi,
-      colourMode: row.colour_mode,
-      deviceId: row.device_id,
-      capturedAt: row.captured_at,
+      ...toPage(row),
       ocrState: row.ocr_state,
       ocrError: row.ocr_error,
     };

@@ -13,12 +13,12 @@ interface BatchRow {
   error_code: string | null;
 }
 
-interface PageRow {
+/** The columns every page query selects; other queries add their own to it. */
+export interface PageRow {
   id: string;
   batch_id: string;
   idx: number;
   sha256: string;
-  thumb_sha256: string;
   mime_type: Page['mimeType'];
   width_px: number;
   height_px: number;
@@ -63,7 +63,8 @@ function toBatch(row: BatchRow): Batch {
   };
 }
 
-function toPage(row: PageRow): Page {
+/** A page row as the contract's Page; the one mapping of those columns. */
+export function toPage(row: PageRow): Page {
   return {
     id: row.id,
     batchId: row.batch_id,

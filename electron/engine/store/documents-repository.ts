@@ -13,6 +13,8 @@ import type {
 import { StationError } from '../../../shared/errors.js';
 import { reindexDocument, unindexDocument } from './search-index.js';
 import { statement } from './statements.js';
+import type { PageRow } from './capture-repository.js';
+import { toPage } from './capture-repository.js';
 
 /**
  * Documents, their ordered pages and their metadata: reads and plain writes.
@@ -45,19 +47,8 @@ interface SummaryRow extends DocumentRow {
   summary: string | null;
 }
 
-interface PageRow {
-  id: string;
-  batch_id: string;
-  idx: number;
-  sha256: string;
+interface DocumentPageRow extends PageRow {
   thumb_sha256: string;
-  mime_type: DocumentPage['mimeType'];
-  width_px: number;
-  height_px: number;
-  dpi: number;
-  colour_mode: DocumentPage['colourMode'];
-  device_id: string;
-  captured_at: string;
   document_id: string | null;
   doc_index: number | null;
   source: DocumentPage['source'];
@@ -161,19 +152,9 @@ export function toSummary(row: SummaryRow): DocumentSummary {
   };
 }
 
-function toPage(row: PageRow): DocumentPage {
+function toDocumentPage(row: DocumentPageRow): DocumentPage {
   return {
-    id: row.id,
-    batchId: row.batch_id,
-    index: row.idx,
-    sha256: row.sha256,
-    mimeType: row.mime_type,
-    widthPx: row.width_px,
-    heightPx: row.height_px,
-    dpi: row.dpi,
-    colourMode: row.colour_mode,
-    deviceId: row.device_id,
-    capturedAt: row.captured_at,
+    ...toPage(row),
     documentId: row.document_id,
     position: row.doc_index,
     source: row.source,
@@ -276,7 +257,7 @@ export function createDocumentsRepository(db: Database): DocumentsRepository {
   }
 
   function pageIdsOf(documentId: string): string[] {
-    return (selectPages.all(documentId) as PageRow[]).map((page) => page.id);
+    return (selectPages.all(documentId) as DocumentPageRow[]).map((page) => page.id);
   }
 
   function renumber(documentId: string, pageIds: readonly string[]): void {
@@ -313,11 +294,11 @@ export function createDocumentsRepository(db: Database): DocumentsRepository {
       const params = states.flatMap((state) => [state, limit]);
       return (statement(db, sql).all(...params, limit) as SummaryRow[]).map(toSummary);
     },
-    pages: (documentId) => (selectPages.all(documentId) as PageRow[]).map(toPage),
+    pages: (documentId) => (selectPages.all(documentId) as DocumentPageRow[]).map(toDocumentPage),
     page(pageId) {
-      const found = selectPage.get(pageId) as PageRow | undefined;
+      const found = selectPage.get(pageId) as DocumentPageRow | undefined;
       if (found === undefined) throw new StationError('store/not-found', `No page ${pageId}`);
-      return toPage(found);
+      return toDocumentPage(found);
     },
     metadata: (documentId) => toMetadata(selectMetadata.get(documentId) as MetadataRow | undefined),
     create({ batchId, pageIds, at }) {
@@ -347,7 +328,7 @@ export function createDocumentsRepository(db: Database): DocumentsRepository {
     movePages(pageIds, toDocumentId, at) {
       const sources = new Set<string>();
       for (const pageId of pageIds) {
-        const page = selectPage.get(pageId) as PageRow | undefined;
+        const page = selectPage.get(pageId) as DocumentPageRow | undefined;
         if (page === undefined) throw new StationError('store/not-found', `No page ${pageId}`);
         if (page.document_id !== null) sources.add(page.document_id);
       }
@@ -363,7 +344,7 @@ export function createDocumentsRepository(db: Database): DocumentsRepository {
       reindexDocument(db, toDocumentId);
     },
     deletePage(pageId) {
-      const page = selectPage.get(pageId) as PageRow | undefined;
+      const page = selectPage.get(pageId) as DocumentPageRow | undefined;
       if (page === undefined) throw new StationError('store/not-found', `No page ${pageId}`);
       statement(db, `DELETE FROM pages WHERE id = ?`).run(pageId);
       statement(db, `UPDATE batches SET page_count = page_count - 1 WHERE id = ?`).run(page.batch_id);
