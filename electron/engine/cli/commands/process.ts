@@ -83,14 +83,7 @@ async function loadPages(file: string, pdfDpi: number, signal: AbortSignal): Pro
   const data = fs.readFileSync(file);
   const label = path.basename(file);
   if (pdfExtensions.has(extension) || data.subarray(0, 5).toString('latin1') === '%PDF-') {
-    let pages;
-    try {
-      pages = await rasterizePdf(data, pdfDpi, signal);
-    } catch (error) {
-      if ((error as Error).name === 'PasswordException')
-        throw new StationError('import/encrypted', `${label} is protected by a password`);
-      throw new StationError('import/corrupt-file', `${label} is not a readable PDF: ${(error as Error).message}`);
-    }
+    const pages = await rasterizePdf(data, pdfDpi, label, signal);
     return pages.map((page, index) => ({ image: page.png, dpi: page.dpi, source: `${label}#${index + 1}` }));
   }
   let metadata;
