@@ -7,9 +7,11 @@ import {
   DocumentDetail,
   DocumentSummary,
   Id,
+  MetadataSuggestion,
   OutboxItem,
   OutOfScope,
   Page,
+  QrFinding,
   QueueItem,
   ResultMetadata,
   ScanProfile,
@@ -21,6 +23,7 @@ import {
 import { StationErrorShape } from './errors.js';
 import { OcrJob, OcrPageRecognized, OcrPageResult, OcrResult, OcrStatus, Orientation } from './ocr.js';
 import { EffectiveSettings, SettingsFile } from './settings.js';
+import { PageTransforms } from './transforms.js';
 
 /**
  * Every call between renderer and engine, declared once.
@@ -130,6 +133,106 @@ export const calls = {
       .strict(),
     result: DocumentDetail,
   },
+  /**
+   * Splits a document before `firstPageId`: that page and those after it become a new document
+   * (returned), in the same batch.
+   */
+  'documents:split': {
+    args: z.object({ documentId: Id, firstPageId: Id }).strict(),
+    result: z.object({ documentId: Id }),
+  },
+  /**
+   * Splits a document at its blank separator sheets: each run of pages between blank pages becomes
+   * a document; the separator sheets leave the documents (kept in the store, out of the output).
+   * Returns the documents in page order (the first keeps the original id).
+   */
+  'documents:split-at-blanks': {
+    args: z.object({ documentId: Id }).strict(),
+    result: z.object({ documentIds: z.array(Id) }),
+  },
+  /** Appends the pages of `sourceId` to `targetId`; the source document is gone afterwards. */
+  'documents:merge': {
+    args: z.object({ targetId: Id, sourceId: Id }).strict(),
+    result: DocumentDetail,
+  },
+  /** Sets the order of a document's pages; `pageIds` must be exactly its pages. */
+  'documents:reorder-pages': {
+    args: z.object({ documentId: Id, pageIds: z.array(Id).min(1).max(5000) }).strict(),
+    result: DocumentDetail,
+  },
+  /** Values for the index form read from the document's OCR text and QR codes; nothing is saved. */
+  'documents:suggest': {
+    args: z.object({ documentId: Id }).strict(),
+    result: z.object({ suggestions: z.array(MetadataSuggestion), qr: z.array(QrFinding) }),
+  },
+  /** The digitization code (REQUIREMENTS.md section 4) the document would get from its metadata now. */
+  'documents:propose-code': {
+    args: z.object({ documentId: Id }).strict(),
+    result: z.object({ code: z.string() }),
+  },
+  /**
+   * The clerk's "Hoàn tất": takes the document from where it stands through review, operator
+   * signature, extraction, code, PDF/A and seal to the delivery queue, stopping at the first step
+   * refused (the error names it; steps already taken stay).
+   */
+  'documents:finish': {
+    args: z.object({ documentId: Id }).strict(),
+    result: DocumentDetail,
+  },
+  /** Takes a page out of its document (kept in the store, out of the output); the document as it is now. */
+  'pages:remove': {
+    args: z.object({ pageId: Id }).strict(),
+    result: DocumentDetail,
+  },
+  /** Replaces the clerk's edits of a page (rotation, deskew, crop); the original never changes. */
+  'pages:set-transforms': {
+    args: z.object({ pageId: Id, transforms: PageTransforms }).strict(),
+    result: DocumentDetail,
+  },
+  /** Marks or unmarks a page as blank. */
+  'pages:set-blank': {
+    args: z.object({ pageId: Id, blank: z.boolean() }).strict(),
+    result: DocumentDetail,
+  },
+  /**
+   * A page image for the large viewer, at most `maxSize` pixels on its longer side: `original` as
+   * captured, `cleaned` with the page's transforms and the clean-up of the output applied.
+   */
+  'pages:image': {
+    args: z
+      .object({
+        pageId: Id,
+        variant: z.enum(['original', 'cleaned']),
+        maxSize: z.number().int().min(64).max(8000).optional(),
+      })
+      .strict(),
+    result: z.object({
+      mimeType: z.literal('image/jpeg'),
+      dataBase64: z.string(),
+      widthPx: z.number().int().positive(),
+      heightPx: z.number().int().positive(),
+    }),
+  },
+  /**
+   * Scans into a document at `position` (0 = before the first page): to insert missing pages, or
+   * to capture an annotated page again (the original stays). With `replacePageId` the scanned page
+   * takes that page's place and the old one leaves the document (kept in the store).
+   */
+  'scan:insert': {
+    args: z
+      .object({
+        documentId: Id,
+        deviceId: Id,
+        position: z.number().int().min(0),
+        count: z.number().int().min(1).max(100).optional(),
+        profile: Id.optional(),
+        replacePageId: Id.optional(),
+      })
+      .strict(),
+    result: z.object({ batchId: Id }),
+  },
+  /** Starts a delivery round now, inside or outside the send window (the clerk's "Gửi ngay"). */
+  'sync:send-now': { args: z.object({}).strict(), result: SyncStatus },
   'queue:list': {
     args: z
       .object({

@@ -278,3 +278,33 @@ export const QueueItem = DocumentSummary.extend({
   delivery: OutboxItem.nullable(),
 });
 export type QueueItem = z.infer<typeof QueueItem>;
+
+/** Where a suggested metadata value was read: the OCR text of a page or a QR code printed on it. */
+export const SuggestionSource = z.enum(['ocr', 'qr']);
+export type SuggestionSource = z.infer<typeof SuggestionSource>;
+
+/** One value the station proposes for an index field; the clerk accepts or overwrites it. */
+export const MetadataSuggestion = z.object({
+  field: z.enum([
+    'documentNumber',
+    'issuedDate',
+    'issuingAgency',
+    'summary',
+    'signer',
+    'ownerId',
+    'ownerName',
+    'dossierCode',
+    'procedureCode',
+    'resultTypeCode',
+  ]),
+  /** NFC; dates as YYYY-MM-DD like ResultMetadata. */
+  value: z.string(),
+  source: SuggestionSource,
+  /** The page it was read on. */
+  pageId: Id,
+});
+export type MetadataSuggestion = z.infer<typeof MetadataSuggestion>;
+
+/** A QR code found on a page, as decoded (NFC text). */
+export const QrFinding = z.object({ pageId: Id, text: z.string() });
+export type QrFinding = z.infer<typeof QrFinding>;

@@ -31,6 +31,7 @@ import type { EngineOcr, EngineOcrTuning } from './ocr/ocr-wiring.js';
 import { createEngineOcr, ocrCallHandlers } from './ocr/ocr-wiring.js';
 import type { ImagingPool } from './imaging/imaging-pool.js';
 import { createImagingPool } from './imaging/imaging-pool.js';
+import { deskCallHandlers } from './workflow/desk-wiring.js';
 
 export interface EngineOptions {
   /** Everything the station stores lives below this folder. */
@@ -194,6 +195,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       }),
       ...syncHandlers(sync),
       ...ocrCallHandlers(ocr),
+      ...deskCallHandlers(),
     },
     logger.child('dispatch'),
   );

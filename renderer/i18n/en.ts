@@ -1,7 +1,19 @@
+import { deskEn } from './desk.js';
+import { indexingEn } from './indexing.js';
+import { queueEn } from './queue.js';
+import { reviewEn } from './review.js';
+import { searchEn } from './search.js';
+import { settingsScreenEn } from './settings-screen.js';
 import type { MessageKey } from './vi.js';
 
 /** Every UI string in English, for IT staff and visitors; typed so no key can be missing. */
 export const en: Record<MessageKey, string> = {
+  ...deskEn,
+  ...reviewEn,
+  ...indexingEn,
+  ...queueEn,
+  ...searchEn,
+  ...settingsScreenEn,
   'app.title': 'SoHoa Station',
   'app.subtitle': 'Digitizing the results of administrative procedures',
   'app.version': 'Version {version}',

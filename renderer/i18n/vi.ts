@@ -1,3 +1,10 @@
+import { deskVi } from './desk.js';
+import { indexingVi } from './indexing.js';
+import { queueVi } from './queue.js';
+import { reviewVi } from './review.js';
+import { searchVi } from './search.js';
+import { settingsScreenVi } from './settings-screen.js';
+
 /**
  * Every UI string in Vietnamese, the default language of the station.
  *
@@ -6,6 +13,12 @@
  * Error messages say what happened and then what to do next.
  */
 export const vi = {
+  ...deskVi,
+  ...reviewVi,
+  ...indexingVi,
+  ...queueVi,
+  ...searchVi,
+  ...settingsScreenVi,
   'app.title': 'Trạm Số hóa',
   'app.subtitle': 'Số hóa kết quả giải quyết thủ tục hành chính',
   'app.version': 'Phiên bản {version}',

@@ -1,6 +1,11 @@
 import type { Unsubscribe } from '../../shared/api-shape.js';
 import type { StationClient } from '../station/station-client.js';
 import { insertPage, isScanBusy } from './capture-slice.js';
+import { attachIndexingEvents } from './indexing-slice.js';
+import { attachQueueEvents } from './queue-slice.js';
+import { attachReviewEvents } from './review-slice.js';
+import { attachSearchEvents } from './search-slice.js';
+import { attachSettingsScreenEvents } from './settings-screen-slice.js';
 import type { StationState, StationStore } from './station-store.js';
 
 /** Whether an event about `batchId` belongs to the scan on screen, adopting it while we still wait for the start reply. */
@@ -86,6 +91,13 @@ export function attachEvents(store: StationStore, client: StationClient): Unsubs
     client.on('settings:changed', (settings) => {
       store.getState().applySettings(settings);
     }),
+
+    // Each screen's slice follows the events it shows; they are attached here, once.
+    ...attachReviewEvents(store, client),
+    ...attachIndexingEvents(store, client),
+    ...attachQueueEvents(store, client),
+    ...attachSearchEvents(store, client),
+    ...attachSettingsScreenEvents(store, client),
   ];
 
   return () => {

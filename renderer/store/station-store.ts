@@ -5,9 +5,28 @@ import type { AppSlice } from './app-slice.js';
 import { createAppSlice } from './app-slice.js';
 import type { CaptureSlice } from './capture-slice.js';
 import { createCaptureSlice } from './capture-slice.js';
+import type { DeskSlice } from './desk-slice.js';
+import { createDeskSlice } from './desk-slice.js';
+import type { IndexingSlice } from './indexing-slice.js';
+import { createIndexingSlice } from './indexing-slice.js';
+import type { QueueSlice } from './queue-slice.js';
+import { createQueueSlice } from './queue-slice.js';
+import type { ReviewSlice } from './review-slice.js';
+import { createReviewSlice } from './review-slice.js';
+import type { SearchSlice } from './search-slice.js';
+import { createSearchSlice } from './search-slice.js';
+import type { SettingsScreenSlice } from './settings-screen-slice.js';
+import { createSettingsScreenSlice } from './settings-screen-slice.js';
 
 /** The whole renderer state: every slice combined. */
-export type StationState = AppSlice & CaptureSlice;
+export type StationState = AppSlice &
+  CaptureSlice &
+  DeskSlice &
+  ReviewSlice &
+  IndexingSlice &
+  QueueSlice &
+  SearchSlice &
+  SettingsScreenSlice;
 
 /** The combined vanilla store; React reads it through `useStation`, tests read it directly. */
 export type StationStore = StoreApi<StationState>;
@@ -26,5 +45,11 @@ export function createStationStore(client: StationClient): StationStore {
   return createStore<StationState>()((set, get) => ({
     ...createAppSlice(client, set, get),
     ...createCaptureSlice(client, set, get),
+    ...createDeskSlice(set, get),
+    ...createReviewSlice(client, set, get),
+    ...createIndexingSlice(client, set, get),
+    ...createQueueSlice(client, set, get),
+    ...createSearchSlice(client, set, get),
+    ...createSettingsScreenSlice(client, set, get),
   }));
 }

@@ -115,7 +115,7 @@ describe('capture through the browser bridge', () => {
     fs.mkdirSync(path.dirname(screenshotPath), { recursive: true });
     await page.screenshot({ path: screenshotPath, fullPage: true });
 
-    expect(await page.title()).toBe('Trạm Số hóa');
+    expect(await page.title()).toBe('Quét · Trạm Số hóa');
     expect(await page.locator('body').innerText()).toContain('Trạm Số hóa');
     expect(await page.locator('html').getAttribute('lang')).toBe('vi');
 

@@ -58,7 +58,7 @@ describe('capture screen', () => {
   it('shows the Vietnamese title and a labelled device picker with the demo scanner', async () => {
     const { view } = await renderApp();
     expect(view.querySelector('h1')?.textContent).toBe('Trạm Số hóa');
-    expect(document.title).toBe('Trạm Số hóa');
+    expect(document.title).toBe('Quét · Trạm Số hóa');
     const picker = field(view, 'Máy quét') as HTMLSelectElement;
     expect(picker.value).toBe('demo');
     expect([...picker.options].map((option) => option.textContent)).toEqual(['Máy quét mẫu']);
