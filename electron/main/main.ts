@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { BrowserWindow, app, dialog, safeStorage, session } from 'electron';
+import { BrowserWindow, app, dialog, protocol, safeStorage, session } from 'electron';
 import { createEngine } from '../engine/engine.js';
 import type { Engine } from '../engine/engine.js';
 import { createConsoleSink, createLogger, createRotatingFileSink } from '../engine/logging/logger.js';
 import type { Logger } from '../engine/logging/logger.js';
 import { resolveAppPaths } from './app-paths.js';
+import { appIndexUrl, appScheme, appSchemePrivileges, createAppProtocolHandler } from './app-protocol.js';
 import { createSafeStorageSecretStore } from './safe-storage-secret-store.js';
 import type { AppPaths } from './app-paths.js';
 import { forwardEvents, registerContract } from './ipc-adaptor.js';
@@ -30,6 +31,8 @@ const paths = resolveAppPaths({
 // two stations with different --data-dir (IT, tests) do not collide.
 app.setPath('userData', paths.dataDir);
 app.enableSandbox();
+// Before `ready`: the renderer's own origin (see app-protocol.ts for why not file://).
+protocol.registerSchemesAsPrivileged([{ scheme: appScheme, privileges: appSchemePrivileges }]);
 
 let mainWindow: BrowserWindow | undefined;
 
@@ -65,6 +68,7 @@ if (!app.requestSingleInstanceLock()) {
 async function start(appPaths: AppPaths, logger: Logger): Promise<void> {
   logger.info('starting', { version: app.getVersion(), dataDir: appPaths.dataDir, packaged: app.isPackaged });
   hardenSession(session.defaultSession, logger);
+  protocol.handle(appScheme, createAppProtocolHandler({ rootDir: path.dirname(appPaths.rendererIndexPath) }));
   const engine: Engine = await createEngine({
     dataDir: appPaths.dataDir,
     resourcesDir: appPaths.resourcesDir,
@@ -76,7 +80,7 @@ async function start(appPaths: AppPaths, logger: Logger): Promise<void> {
   closeBeforeQuit(app, () => engine.close(), logger);
   registerContract({
     dispatcher: engine.dispatcher,
-    isTrustedSender: createTrustedSenderCheck({ rendererIndexPath: appPaths.rendererIndexPath }),
+    isTrustedSender: createTrustedSenderCheck({ rendererUrl: appIndexUrl }),
     logger: logger.child('ipc'),
   });
   mainWindow = new BrowserWindow({
@@ -94,5 +98,5 @@ async function start(appPaths: AppPaths, logger: Logger): Promise<void> {
     mainWindow = undefined;
   });
   forwardEvents(engine.events, window.webContents);
-  await window.loadFile(appPaths.rendererIndexPath);
+  await window.loadURL(appIndexUrl);
 }

@@ -16,9 +16,8 @@ vi.mock('electron', async () => {
   return { ipcMain: fakes.createFakeIpcMain() };
 });
 
-const rendererIndexPath = '/opt/sohoa/resources/app.asar/dist/renderer/index.html';
-const appUrl = 'file:///opt/sohoa/resources/app.asar/dist/renderer/index.html';
-const isTrustedSender = createTrustedSenderCheck({ rendererIndexPath, caseInsensitive: false });
+const appUrl = 'app://station/index.html';
+const isTrustedSender = createTrustedSenderCheck({ rendererUrl: appUrl });
 
 /** Small handlers that record what reached the engine. */
 function createRecordingHandlers() {

@@ -49,8 +49,8 @@ vi.mock('electron', async () => {
       super();
       FakeBrowserWindow.created.push(this);
     }
-    loadFile(file: string): Promise<void> {
-      this.loaded = file;
+    loadURL(url: string): Promise<void> {
+      this.loaded = url;
       return Promise.resolve();
     }
     show(): void {}
@@ -77,8 +77,20 @@ vi.mock('electron', async () => {
     setPermissionCheckHandler() {},
   };
 
+  const protocol = {
+    privileged: [] as unknown[],
+    handlers: new Map<string, (request: Request) => Promise<Response>>(),
+    registerSchemesAsPrivileged(schemes: unknown[]) {
+      protocol.privileged.push(...schemes);
+    },
+    handle(scheme: string, handler: (request: Request) => Promise<Response>) {
+      protocol.handlers.set(scheme, handler);
+    },
+  };
+
   return {
     app: new FakeApp(),
+    protocol,
     BrowserWindow: FakeBrowserWindow,
     session: { defaultSession },
     dialog: { showErrorBox: vi.fn() },
@@ -98,6 +110,10 @@ type FakeApp = EventEmitter & { quits: number; sandboxed: boolean; paths: Map<st
 const app = electron.app as unknown as FakeApp;
 const ipcMain = electron.ipcMain as unknown as FakeIpcMain;
 const windows = (electron.BrowserWindow as unknown as { created: FakeWindow[] }).created;
+const protocol = electron.protocol as unknown as {
+  privileged: { scheme: string; privileges: Record<string, boolean> }[];
+  handlers: Map<string, (request: Request) => Promise<Response>>;
+};
 const defaultSession = electron.session.defaultSession as unknown as SessionLike & { headersListener: unknown };
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -154,24 +170,46 @@ describe('main', () => {
       nodeIntegration: false,
       preload: path.join(repoRoot, 'dist', 'preload', 'preload.cjs'),
     });
-    expect(window?.loaded).toBe(rendererIndexPath);
+    expect(window?.loaded).toBe('app://station/index.html');
+  });
+
+  it('serves the renderer from its own secure scheme, so fetch of OCR data works', async () => {
+    expect(protocol.privileged).toEqual([
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, supportFetchAPI: true }) },
+    ]);
+    expect(protocol.privileged[0]?.privileges).not.toHaveProperty('bypassCSP');
+    const handler = protocol.handlers.get('app');
+    if (handler === undefined) throw new Error('app: is not handled');
+    fs.mkdirSync(path.dirname(rendererIndexPath), { recursive: true });
+    const existed = fs.existsSync(rendererIndexPath);
+    if (!existed) fs.writeFileSync(rendererIndexPath, '<!doctype html>');
+    try {
+      const response = await handler(new Request('app://station/index.html'));
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-security-policy')).toBe(contentSecurityPolicy);
+    } finally {
+      if (!existed) fs.rmSync(rendererIndexPath);
+    }
+    expect((await handler(new Request('app://station/../../package.json'))).status).toBe(404);
   });
 
   it('registers the contract and answers app.info from the renderer through the real engine', async () => {
     expect([...ipcMain.handlers.keys()].sort()).toEqual([...callNames].sort());
-    const reply = await ipcMain.invoke('app:info', senderEvent(pathToFileURL(rendererIndexPath).href), {});
+    const reply = await ipcMain.invoke('app:info', senderEvent('app://station/index.html'), {});
     expect(reply).toMatchObject({ ok: true, value: { transport: 'electron', dataDir } });
   });
 
-  it('refuses the same call from another page', async () => {
+  it('refuses the same call from another page, or from the renderer opened as a local file', async () => {
     const reply = await ipcMain.invoke('app:info', senderEvent('https://evil.example/'), {});
     expect(reply).toMatchObject({ ok: false, error: { code: 'ipc/untrusted-sender' } });
+    const local = await ipcMain.invoke('app:info', senderEvent(pathToFileURL(rendererIndexPath).href), {});
+    expect(local).toMatchObject({ ok: false, error: { code: 'ipc/untrusted-sender' } });
   });
 
   it('forwards engine events to the window', async () => {
     const window = windows[0];
     if (window === undefined) throw new Error('no window');
-    await ipcMain.invoke('settings:update', senderEvent(pathToFileURL(rendererIndexPath).href), { patch: {} });
+    await ipcMain.invoke('settings:update', senderEvent('app://station/index.html'), { patch: {} });
     expect(window.webContents.sent.map((message) => message.channel)).toContain('settings:changed');
   });
 
