@@ -122,7 +122,9 @@ async function runCase(
     const started = await engine.dispatcher.dispatch('scan:start', { deviceId, count });
     if (!started.ok) throw new Error(started.error.message);
     await engine.capture.idle();
-    if (ended?.name !== 'scan:finished') throw new Error(`batch ended with ${JSON.stringify(ended)}`);
+    // Set by the event listener meanwhile; the compiler cannot see that through the closure.
+    const outcome = ended as { name: EventName; payload: unknown } | undefined;
+    if (outcome?.name !== 'scan:finished') throw new Error(`batch ended with ${JSON.stringify(outcome)}`);
   };
   // The demo renders each sample sheet once, then reads it from its cache, as it does all day.
   if (warmup > 0) await scan(warmup);

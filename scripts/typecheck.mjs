@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const tsc = require.resolve('typescript/bin/tsc');
-const projects = ['shared', 'electron/engine', 'electron/main', 'electron/preload', 'renderer', 'test'];
+const projects = ['shared', 'electron/engine', 'electron/main', 'electron/preload', 'renderer', 'test', 'bench'];
 let failed = false;
 for (const project of projects) {
   const result = spawnSync(process.execPath, [tsc, '-p', `${project}/tsconfig.json`], { stdio: 'inherit' });
