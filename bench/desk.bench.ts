@@ -187,10 +187,8 @@ async function startToUsable(): Promise<number> {
     await page.goto(url);
     await page.waitForFunction(() => {
       const select = document.querySelector<HTMLSelectElement>('select');
-      const scan = [...document.querySelectorAll('button')].find((button) =>
-        button.textContent?.trim().startsWith('Quét'),
-      );
-      return select !== null && select.value !== '' && scan !== undefined && !(scan as HTMLButtonElement).disabled;
+      const scan = [...document.querySelectorAll('button')].find((button) => button.textContent?.trim() === 'Quét');
+      return select !== null && select.value !== '' && scan !== undefined && !scan.disabled;
     });
     return performance.now() - started;
   } finally {
