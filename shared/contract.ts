@@ -143,7 +143,7 @@ export const calls = {
   },
   /**
    * Splits a document at its blank separator sheets: each run of pages between blank pages becomes
-   * a document; the separator sheets leave the documents (kept in the store, out of the output).
+   * a document; the separator sheets leave the documents (recorded in the audit log).
    * Returns the documents in page order (the first keeps the original id).
    */
   'documents:split-at-blanks': {
@@ -179,7 +179,10 @@ export const calls = {
     args: z.object({ documentId: Id }).strict(),
     result: DocumentDetail,
   },
-  /** Takes a page out of its document (kept in the store, out of the output); the document as it is now. */
+  /**
+   * Takes a page out of its document (recorded in the audit log; refused for a document's only
+   * page); returns the document as it is now.
+   */
   'pages:remove': {
     args: z.object({ pageId: Id }).strict(),
     result: DocumentDetail,
@@ -216,7 +219,7 @@ export const calls = {
   /**
    * Scans into a document at `position` (0 = before the first page): to insert missing pages, or
    * to capture an annotated page again (the original stays). With `replacePageId` the scanned page
-   * takes that page's place and the old one leaves the document (kept in the store).
+   * takes that page's place and the old one leaves the document.
    */
   'scan:insert': {
     args: z

@@ -173,7 +173,19 @@ export type OutOfScope = z.infer<typeof OutOfScope>;
 export const OcrState = z.enum(['pending', 'running', 'done', 'failed', 'skipped']);
 export type OcrState = z.infer<typeof OcrState>;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+/** Whether `YYYY-MM-DD` names a day of the calendar (not 2023-02-29, not 2024-13-45). */
+export function isCalendarDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (match === null) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  .refine(isCalendarDate, 'not a day of the calendar');
 
 /**
  * The metadata of a digitized result (REQUIREMENTS.md section 5) as stored: every field may be

@@ -72,6 +72,8 @@ export const Settings = z.object({
       dpi: z.number().int().min(200).max(1200).default(300),
       demoFailure: z.enum(['none', 'paper-jam', 'no-paper']).default('none'),
       demoFailureAfter: z.number().int().min(0).max(1000).default(2),
+      /** The demo scanner puts a blank separator sheet after each sample document. */
+      demoSeparators: z.boolean().default(true),
       drivers: z.array(z.enum(['demo', 'sane', 'escl', 'wia'])).default(['demo', 'sane', 'escl', 'wia']),
       deviceOptions: z.record(z.string().min(1), DriverOptions).default({}),
       esclDiscovery: z.boolean().default(true),

@@ -31,7 +31,8 @@ import type { EngineOcr, EngineOcrTuning } from './ocr/ocr-wiring.js';
 import { createEngineOcr, ocrCallHandlers } from './ocr/ocr-wiring.js';
 import type { ImagingPool } from './imaging/imaging-pool.js';
 import { createImagingPool } from './imaging/imaging-pool.js';
-import { deskCallHandlers } from './workflow/desk-wiring.js';
+import type { Desk } from './workflow/desk-wiring.js';
+import { createDesk } from './workflow/desk-wiring.js';
 
 export interface EngineOptions {
   /** Everything the station stores lives below this folder. */
@@ -69,6 +70,8 @@ export interface Engine {
   readonly ocr: EngineOcr;
   /** Page cleaning and encoding in worker threads (started on first use). */
   readonly imaging: ImagingPool;
+  /** The clerk's desk: split, page edits, suggestions, finish; blank-page flags of captured pages. */
+  readonly desk: Desk;
   close(): Promise<void>;
 }
 
@@ -159,6 +162,18 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     attachWindowMs: options.ocr?.attachWindowMs,
   });
 
+  const desk = createDesk({
+    store,
+    events,
+    imaging,
+    capture,
+    sync,
+    settings: () => settings.current().values,
+    clock,
+    logger,
+    demoPageCount: () => settings.current().values.scan.demoPageCount,
+  });
+
   const dispatcher = createDispatcher(
     {
       'app:info': () => ({
@@ -195,7 +210,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       }),
       ...syncHandlers(sync),
       ...ocrCallHandlers(ocr),
-      ...deskCallHandlers(),
+      ...desk.handlers,
     },
     logger.child('dispatch'),
   );
@@ -212,6 +227,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     sync,
     ocr,
     imaging,
+    desk,
     imports,
     async close() {
       if (closed) return;
@@ -221,6 +237,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         if (batch.state === 'scanning') capture.cancel(batch.id);
       }
       await capture.idle();
+      await desk.close();
       await ocr.close();
       await imaging.close();
       await sync.close();

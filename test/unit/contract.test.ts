@@ -48,6 +48,19 @@ describe('contract', () => {
     });
   });
 
+  it('refuses a date that is not a day of the calendar, naming the field', async () => {
+    for (const issuedDate of ['2024-13-45', '2023-02-29', '2024-04-31']) {
+      const result = await dispatcher.dispatch('documents:update', { documentId: 'd', metadata: { issuedDate } });
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: 'ipc/invalid-args', fields: [{ path: 'metadata.issuedDate' }] },
+      });
+    }
+    expect(
+      calls['documents:update'].args.safeParse({ documentId: 'd', metadata: { issuedDate: '2024-02-29' } }).success,
+    ).toBe(true);
+  });
+
   it('refuses an unknown call', async () => {
     const result = await dispatcher.dispatch('fs:delete-everything', {});
     expect(result).toMatchObject({ ok: false, error: { code: 'ipc/unknown-call' } });

@@ -6,7 +6,7 @@ import type { Settings } from '../../../shared/settings.js';
 import type { Clock } from '../clock.js';
 import type { EventBus } from '../event-bus.js';
 import type { Logger } from '../logging/logger.js';
-import type { CaptureRepository } from '../store/capture-repository.js';
+import type { CaptureRepository, NewPage } from '../store/capture-repository.js';
 import type { FileStore } from '../store/file-store.js';
 import type { PageStoredHook, PageWriter } from './page-writer.js';
 import { createPageWriter } from './page-writer.js';
@@ -37,7 +37,16 @@ export interface CaptureService {
   listDevices(): Promise<Device[]>;
   listProfiles(): ScanProfile[];
   /** Starts a batch and returns at once; progress comes as `scan:*` events. */
-  start(request: { deviceId: string; count: number | undefined; profile?: string | undefined }): Promise<{
+  start(request: {
+    deviceId: string;
+    count: number | undefined;
+    profile?: string | undefined;
+    /**
+     * Runs right after each page's row is added, before it is announced (in the same tick): a scan
+     * into an existing document places the page there, so the batch never becomes a document of its own.
+     */
+    onPageCommitted?: ((page: NewPage) => void) | undefined;
+  }): Promise<{
     batchId: string;
   }>;
   cancel(batchId: string): boolean;
@@ -136,7 +145,11 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     batchId: string,
     driver: ScanDriver,
     device: Device,
-    request: { count: number | undefined; profile: string | undefined },
+    request: {
+      count: number | undefined;
+      profile: string | undefined;
+      onPageCommitted?: ((page: NewPage) => void) | undefined;
+    },
     signal: AbortSignal,
   ): Promise<void> {
     let index = 0;
@@ -176,6 +189,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
               const stored = await prepared;
               pages.commit(stored);
               index += 1;
+              request.onPageCommitted?.(stored);
               await pages.announce(stored, { profile: profile.name, blankPages: profile.blankPages });
             } catch (error) {
               failure = { error };
@@ -217,7 +231,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     listProfiles() {
       return listProfiles(options.settings(), options.lockedKeys?.() ?? []);
     },
-    async start({ deviceId, count, profile }) {
+    async start({ deviceId, count, profile, onPageCommitted }) {
       const { driver, device } = await findDevice(deviceId);
       if (!device.allowed) {
         throw new StationError('scan/device-not-found', `Scanner ${deviceId} is not allowed by machine policy`);
@@ -233,7 +247,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
       repository.createBatch({ id: batchId, deviceId, startedAt: clock.now().toISOString() });
       events.emit('scan:started', { batchId, deviceId, expectedPages: count ?? null });
       const controller = new AbortController();
-      const done = run(batchId, driver, device, { count, profile }, controller.signal).finally(() =>
+      const done = run(batchId, driver, device, { count, profile, onPageCommitted }, controller.signal).finally(() =>
         running.delete(batchId),
       );
       running.set(batchId, { controller, done });

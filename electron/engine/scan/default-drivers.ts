@@ -39,6 +39,7 @@ export function createDefaultDrivers(options: DefaultDriversOptions): ScanDriver
       cacheDir: path.join(cache, 'demo'),
       fontDir: fs.existsSync(fontDir) ? fontDir : undefined,
       failAfter: () => demoFailureOf(options.settings()),
+      separators: () => options.settings().scan.demoSeparators,
     }),
   ];
   if (platform !== 'win32') {

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { StationError } from '../../../shared/errors.js';
 import { createDemoPageSource, type DemoColourMode, type DemoPageSource } from './demo-pages.js';
+import { separatedSampleIndex } from './sample-documents.js';
 import type { DriverDevice, ScanDriver, ScannedPage, ScanRequest } from './scan-driver.js';
 
 /** The one device of the demo driver: always present, so a station without a scanner can still train clerks. */
@@ -39,6 +40,11 @@ export interface DemoScanDriverOptions {
   failAfter?: DemoFailure | (() => DemoFailure | undefined);
   /** Where sheets come from; the on-disk cache when absent (tests pass a fake). */
   pageSource?: DemoPageSource;
+  /**
+   * A blank separator sheet after each sample document (asked at the start of every scan, the
+   * setting `scan.demoSeparators`); without, the samples follow each other with one blank sheet a round.
+   */
+  separators?: boolean | (() => boolean);
 }
 
 /** Pages delivered when a request sets no limit, like a feeder loaded with a small stack. */
@@ -61,6 +67,7 @@ export class DemoScanDriver implements ScanDriver {
   private readonly pageSource: DemoPageSource;
   private readonly pageDelayMs: number;
   private readonly failAfter: () => DemoFailure | undefined;
+  private readonly separators: () => boolean;
 
   constructor(options: DemoScanDriverOptions) {
     this.pageSource =
@@ -70,6 +77,8 @@ export class DemoScanDriver implements ScanDriver {
         ...(options.fontDir === undefined ? {} : { fontDir: options.fontDir }),
       });
     this.pageDelayMs = options.pageDelayMs ?? defaultPageDelayMs;
+    const separators = options.separators ?? false;
+    this.separators = typeof separators === 'function' ? separators : () => separators;
     const failAfter = options.failAfter;
     this.failAfter = typeof failAfter === 'function' ? failAfter : () => failAfter;
     if (!Number.isFinite(this.pageDelayMs) || this.pageDelayMs < 0) {
@@ -102,6 +111,7 @@ export class DemoScanDriver implements ScanDriver {
     const pageCount = request.maxPages ?? defaultDemoPageCount;
     const failure = this.failAfter();
     if (failure !== undefined) checkFailure(failure);
+    const sheet = this.separators() ? separatedSampleIndex : (index: number) => index;
     for (let index = 0; index < pageCount; index += 1) {
       throwIfCancelled(request.signal);
       request.onProgress?.({ pageIndex: index, percent: null });
@@ -109,7 +119,7 @@ export class DemoScanDriver implements ScanDriver {
         throw new StationError(failure.code, failureMessage(failure.code, index));
       }
       if (this.pageDelayMs > 0) await pause(this.pageDelayMs, request.signal);
-      const rendered = await this.pageSource.page({ index, dpi: request.dpi, colourMode });
+      const rendered = await this.pageSource.page({ index: sheet(index), dpi: request.dpi, colourMode });
       // The page may have finished rendering after the user pressed cancel; a real
       // scanner would not deliver it either.
       throwIfCancelled(request.signal);

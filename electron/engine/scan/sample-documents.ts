@@ -371,6 +371,30 @@ export const samplePages: readonly SamplePage[] = sampleDocuments.flatMap((docum
   })),
 );
 
+/**
+ * The feeder order with separators: every page of each sample document, then the blank separator
+ * sheet, so a stack splits into its documents at the blank sheets. Positions in `samplePages`.
+ */
+export const separatedFeeder: readonly number[] = (() => {
+  const separator = samplePages.findIndex((page) => page.blank);
+  const order: number[] = [];
+  samplePages.forEach((page, index) => {
+    if (page.blank) return;
+    order.push(index);
+    const next = samplePages[index + 1];
+    if (next === undefined || next.documentId !== page.documentId) order.push(separator);
+  });
+  return order;
+})();
+
+/** Position in `samplePages` of the `index`-th sheet of the feeder that separates documents with blank sheets. */
+export function separatedSampleIndex(index: number): number {
+  if (!Number.isInteger(index) || index < 0) {
+    throw new RangeError(`Page index must be a non-negative integer, got ${index}`);
+  }
+  return separatedFeeder[index % separatedFeeder.length] ?? 0;
+}
+
 /** Position in `samplePages` of the page the feeder delivers as its `index`-th sheet (the feeder cycles). */
 export function samplePageIndex(index: number): number {
   if (!Number.isInteger(index) || index < 0) {

@@ -94,6 +94,8 @@ export interface OutboxRepository {
   holdAllDue(now: string, nextAt: string, code: string, message: string): number;
   /** Waiting rows held by a station-wide error become due now (the link came back). */
   releaseHeld(codes: readonly string[], now: string): number;
+  /** Every waiting row becomes due now (the clerk's "Gửi ngay"); returns how many. */
+  releaseWaiting(now: string): number;
   /** Undelivered rows (for BagIt hand-over): not verified, not blocked, not failed. */
   undelivered(): OutboxRow[];
   verifiedDueForPurge(before: string): OutboxRow[];
@@ -229,6 +231,8 @@ export function createOutboxRepository(db: Database): OutboxRepository {
         )
         .run(now, now, ...codes).changes;
     },
+    releaseWaiting: (now) =>
+      db.prepare(`UPDATE outbox SET next_attempt_at = ?, updated_at = ? WHERE state = 'waiting'`).run(now, now).changes,
     undelivered: () => undelivered.all() as OutboxRow[],
     verifiedDueForPurge: (before) => purgeDue.all(before) as OutboxRow[],
     fileStillNeeded: (sha256, except) => stillNeeded.get(sha256, except) !== undefined,

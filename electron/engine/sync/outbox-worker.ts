@@ -71,7 +71,12 @@ export interface OutboxWorker {
   /** Stops the loop and aborts the document in progress (it resumes from its step next time). */
   stop(): Promise<void>;
   /** One pass over everything due now, one attempt each; for `sohoa sync --once`. */
-  runOnce(signal?: AbortSignal): Promise<SyncSummary>;
+  runOnce(signal?: AbortSignal, options?: { ignoreWindow?: boolean }): Promise<SyncSummary>;
+  /**
+   * A round now, inside or outside the send window (the clerk's "Gửi ngay"): waiting rows become
+   * due, and the running loop (or, without one, a pass in the background) delivers until nothing is due.
+   */
+  sendNow(): void;
   pause(): void;
   resume(): void;
   /** Something changed (a new row, settings): look again now. */
@@ -135,6 +140,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let online: boolean | null = null;
   let lastError: { code: string; message: string } | null = null;
   let lastPurgeAt = 0;
+  /** A round the clerk asked for: the send window does not hold it back until nothing is due. */
+  let forcedRound = false;
+  let manualRound: Promise<unknown> | undefined;
+  let manualAbort: AbortController | undefined;
 
   const nowIso = (): string => clock.now().toISOString();
   const later = (ms: number): string => new Date(clock.now().getTime() + ms).toISOString();
@@ -340,7 +349,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     current = { documentId: id, controller };
     const settings = options.settings();
     const windowTimer = setInterval(() => {
-      if (!isInSendWindow(parseSendWindow(options.settings().sendWindow), clock.now())) {
+      if (!forcedRound && !isInSendWindow(parseSendWindow(options.settings().sendWindow), clock.now())) {
         controller.abort(new Interruption('window'));
       }
     }, 30_000);
@@ -493,7 +502,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         continue;
       }
       const nextOpen = nextWindowOpen(windows(), clock.now());
-      if (nextOpen !== null) {
+      if (nextOpen !== null && !forcedRound) {
         emitStatus();
         await waker.wait(Math.min(nextOpen.getTime() - clock.now().getTime(), settings.probeIntervalSeconds * 1000));
         continue;
@@ -506,6 +515,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       }
       const row = repository.nextDue(nowIso(), new Set());
       if (row === undefined) {
+        forcedRound = false;
         const wakeAt = repository.nextWakeAt();
         const untilNext = wakeAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(wakeAt) - clock.now().getTime();
         await waker.wait(Math.max(10, Math.min(untilNext, settings.probeIntervalSeconds * 1000)));
@@ -541,9 +551,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       waker.wake();
       await loop;
       loop = undefined;
+      manualAbort?.abort(new Interruption('stopped'));
+      await manualRound;
       emitStatus();
     },
-    async runOnce(signal) {
+    async runOnce(signal, runOptions = {}) {
+      const ignoreWindow = runOptions.ignoreWindow === true;
+      if (ignoreWindow) forcedRound = true;
       const recovered = repository.recoverInterrupted(nowIso());
       if (recovered > 0) logger.info('resuming deliveries interrupted by a stop', { count: recovered });
       let attempted = 0;
@@ -552,7 +566,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       const tried = new Set<string>();
       const nextOpen = nextWindowOpen(windows(), clock.now());
       if (isPaused()) stoppedBy = { code: 'paused', message: 'Delivery is paused' };
-      else if (nextOpen !== null) {
+      else if (nextOpen !== null && !ignoreWindow) {
         stoppedBy = { code: 'outside-window', message: `Outside the send window; next at ${nextOpen.toISOString()}` };
       }
       while (stoppedBy === null && signal?.aborted !== true) {
@@ -567,12 +581,30 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           stoppedBy = { code: outcome.error.code, message: outcome.error.message };
         }
       }
+      if (ignoreWindow) forcedRound = false;
       purgeVerified();
       const counts = repository.counts();
       const remaining =
         counts.queued + counts.token + counts.uploading + counts.registering + counts.verifying + counts.waiting;
       emitStatus();
       return { attempted, verified, remaining, failed: counts.failed, blocked: counts.blocked, stoppedBy, counts };
+    },
+    sendNow() {
+      const released = repository.releaseWaiting(nowIso());
+      logger.info('delivery round asked for now', { released, running });
+      forcedRound = true;
+      if (running) {
+        waker.wake();
+        return;
+      }
+      if (manualRound !== undefined) return;
+      manualAbort = new AbortController();
+      manualRound = this.runOnce(manualAbort.signal, { ignoreWindow: true })
+        .catch((error: unknown) => logger.error('delivery round failed', { error }))
+        .finally(() => {
+          manualRound = undefined;
+          manualAbort = undefined;
+        });
     },
     pause() {
       repository.setControl(pausedKey, '1');

@@ -66,6 +66,8 @@ export interface SyncService {
   start(): void;
   stop(): Promise<void>;
   runOnce(signal?: AbortSignal): Promise<SyncSummary>;
+  /** Starts a delivery round now, inside or outside the send window; returns the status at once. */
+  sendNow(): SyncStatus;
   pause(): SyncStatus;
   resume(): SyncStatus;
   /** A failed document goes back to the queue (after a person fixed its cause). */
@@ -255,6 +257,10 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     start: () => worker.start(),
     stop: () => worker.stop(),
     runOnce: (signal) => worker.runOnce(signal),
+    sendNow() {
+      worker.sendNow();
+      return worker.status();
+    },
     pause() {
       worker.pause();
       return worker.status();
