@@ -39,10 +39,12 @@ export function App() {
     document.title = `${t(`desk.screen.${screen}`)} · ${t('app.title')}`;
   }, [language, screen, t]);
 
-  const bindings: Record<string, () => void> = {};
-  for (const item of screens) bindings[screenCombo(item)] = () => showScreen(item);
-  for (const combo of helpCombos) bindings[combo] = () => setHelpOpen(!helpOpen);
-  useShortcuts(bindings);
+  const screenBindings: Record<string, () => void> = {};
+  for (const item of screens) screenBindings[screenCombo(item)] = () => showScreen(item);
+  useShortcuts(screenBindings);
+  const helpBindings: Record<string, () => void> = {};
+  for (const combo of helpCombos) helpBindings[combo] = () => setHelpOpen(!helpOpen);
+  useShortcuts(helpBindings, true, { inModal: true });
 
   const Current = screenComponents[screen];
   return (

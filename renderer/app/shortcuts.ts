@@ -62,11 +62,18 @@ export function isTypingEvent(event: KeyboardEvent): boolean {
   return false;
 }
 
+/** Whether a modal dialog (the shortcut help, a confirmation) is open: the screen behind it must not act. */
+export function isModalOpen(): boolean {
+  // The desk opens its dialogs with showModal() only, so an open dialog is a modal one.
+  return document.querySelector('dialog[open]') !== null;
+}
+
 /** Decides whether a combo may fire for this event: never a plain key while the clerk types (Telex and VNI are plain keys). */
-export function shouldFire(event: KeyboardEvent, combo: string): boolean {
+export function shouldFire(event: KeyboardEvent, combo: string, options: { inModal?: boolean } = {}): boolean {
   if (!matchesCombo(event, combo)) return false;
   if (isTypingEvent(event) && !worksWhileTyping(combo)) return false;
-  // Inside a modal dialog only that dialog's keys count (its own handlers run first).
+  // While a modal dialog is open only that dialog's own keys count, and those bound for it.
+  if (options.inModal !== true && isModalOpen()) return false;
   return true;
 }
 
@@ -75,9 +82,15 @@ export function shouldFire(event: KeyboardEvent, combo: string): boolean {
  *
  * Plain keys (letters, digits, Delete, arrows) are ignored in text fields and during IME
  * composition, so typing "Quyeets ddinhj" with Telex or "Quye61t d9i5nh" with VNI types text and
- * never rotates, deletes or sends anything.
+ * never rotates, deletes or sends anything. While a modal dialog is open, only bindings made with
+ * `inModal` fire (the help's own F1).
  */
-export function useShortcuts(bindings: Readonly<Record<string, (event: KeyboardEvent) => void>>, enabled = true): void {
+export function useShortcuts(
+  bindings: Readonly<Record<string, (event: KeyboardEvent) => void>>,
+  enabled = true,
+  options: { inModal?: boolean } = {},
+): void {
+  const inModal = options.inModal === true;
   const latest = useRef(bindings);
   useEffect(() => {
     latest.current = bindings;
@@ -87,7 +100,7 @@ export function useShortcuts(bindings: Readonly<Record<string, (event: KeyboardE
     function onKeyDown(event: KeyboardEvent): void {
       if (event.defaultPrevented) return;
       for (const [combo, action] of Object.entries(latest.current)) {
-        if (shouldFire(event, combo)) {
+        if (shouldFire(event, combo, { inModal })) {
           event.preventDefault();
           action(event);
           return;
@@ -96,5 +109,5 @@ export function useShortcuts(bindings: Readonly<Record<string, (event: KeyboardE
     }
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [enabled]);
+  }, [enabled, inModal]);
 }

@@ -1,4 +1,5 @@
 import { useT } from '../../app/station-context.js';
+import { ReviewBatchButton } from '../review/ReviewBatchButton.js';
 import { CaptureErrorBanner } from './CaptureErrorBanner.js';
 import { PageGrid } from './PageGrid.js';
 import { RecentBatches } from './RecentBatches.js';
@@ -16,6 +17,7 @@ export function CaptureScreen() {
         </h2>
         <ScanForm />
         <ScanProgress />
+        <ReviewBatchButton />
       </section>
       <div className="capture-results">
         <CaptureErrorBanner />
