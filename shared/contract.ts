@@ -276,7 +276,13 @@ export const calls = {
 
 /** Every event the engine emits, declared once. Names are `domain:past-tense`. */
 export const events = {
-  'scan:started': z.object({ batchId: Id, deviceId: Id, expectedPages: z.number().int().nullable() }),
+  'scan:started': z.object({
+    batchId: Id,
+    deviceId: Id,
+    expectedPages: z.number().int().nullable(),
+    /** Set for a scan into an existing document (`scan:insert`): its pages go there, not to a batch of their own. */
+    intoDocumentId: Id.optional(),
+  }),
   'scan:page-captured': z.object({ batchId: Id, page: Page }),
   /** The page being scanned or imported (0-based) and how far it is, when the device says. */
   'scan:progressed': z.object({

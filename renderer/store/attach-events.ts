@@ -49,8 +49,10 @@ export function attachEvents(store: StationStore, client: StationClient): Unsubs
       }
     }),
 
-    client.on('scan:started', ({ batchId, expectedPages }) => {
+    client.on('scan:started', ({ batchId, expectedPages, intoDocumentId }) => {
       const state = store.getState();
+      // A scan into a document (insert, capture again) belongs to the review screen, not to capture.
+      if (intoDocumentId !== undefined && state.batchId !== batchId) return;
       // A scan started elsewhere (another window, the CLI) is shown too, unless ours is running.
       if (!isCurrentBatch(state, batchId) && isScanBusy(state.status)) return;
       const adopting = state.batchId !== batchId;

@@ -46,6 +46,8 @@ export interface CaptureService {
      * into an existing document places the page there, so the batch never becomes a document of its own.
      */
     onPageCommitted?: ((page: NewPage) => void) | undefined;
+    /** The document a scan into a document fills, announced with `scan:started`. */
+    intoDocumentId?: string | undefined;
   }): Promise<{
     batchId: string;
   }>;
@@ -231,7 +233,7 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     listProfiles() {
       return listProfiles(options.settings(), options.lockedKeys?.() ?? []);
     },
-    async start({ deviceId, count, profile, onPageCommitted }) {
+    async start({ deviceId, count, profile, onPageCommitted, intoDocumentId }) {
       const { driver, device } = await findDevice(deviceId);
       if (!device.allowed) {
         throw new StationError('scan/device-not-found', `Scanner ${deviceId} is not allowed by machine policy`);
@@ -245,7 +247,12 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
       }
       const batchId = crypto.randomUUID();
       repository.createBatch({ id: batchId, deviceId, startedAt: clock.now().toISOString() });
-      events.emit('scan:started', { batchId, deviceId, expectedPages: count ?? null });
+      events.emit('scan:started', {
+        batchId,
+        deviceId,
+        expectedPages: count ?? null,
+        ...(intoDocumentId === undefined ? {} : { intoDocumentId }),
+      });
       const controller = new AbortController();
       const done = run(batchId, driver, device, { count, profile, onPageCommitted }, controller.signal).finally(() =>
         running.delete(batchId),

@@ -262,6 +262,7 @@ export function createDesk(options: DeskOptions): Desk {
         deviceId,
         count: count ?? (replacePageId !== undefined ? 1 : deviceId === 'demo' ? options.demoPageCount?.() : undefined),
         profile,
+        intoDocumentId: documentId,
         onPageCommitted: (page) => {
           placeScannedPage(documentId, page.id, next, replace);
           next += 1;

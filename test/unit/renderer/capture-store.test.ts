@@ -66,6 +66,18 @@ describe('capture store', () => {
     expect(store.getState()).toMatchObject({ status: 'cancelled', error: null });
   });
 
+  it('leaves a scan into a document (insert, capture again) to the review screen', async () => {
+    const { client, store } = await setup();
+    client.emit('scan:started', { batchId: 'b9', deviceId: 'demo', expectedPages: 1, intoDocumentId: 'd1' });
+    client.emit('scan:page-captured', { batchId: 'b9', page: makePage('b9', 0) });
+    client.emit('scan:finished', { batchId: 'b9', pageCount: 1, cancelled: false });
+    await settle();
+    expect(store.getState()).toMatchObject({ batchId: null, status: 'idle', pages: [] });
+
+    client.emit('scan:started', { batchId: 'b10', deviceId: 'demo', expectedPages: 1 });
+    expect(store.getState()).toMatchObject({ batchId: 'b10', status: 'scanning' });
+  });
+
   it('adopts events that arrive before the scan:start reply', async () => {
     const { client, store } = await setup();
     let reply: (value: { ok: true; value: { batchId: string } }) => void = () => undefined;
