@@ -27,7 +27,11 @@ export function startBlankPageFlags(options: {
 }): BlankPageFlagger {
   const { store, events, imaging } = options;
   const log = options.logger.child('blank-pages');
-  const pending = new Set<Promise<void>>();
+  // Pages wait as references, not images: a 500-page batch arrives faster than it is measured, and
+  // holding every image until its turn would cost a gigabyte. One page at a time, read when its
+  // turn comes, keeps the measuring to one core and its memory to one page.
+  const waiting: Page[] = [];
+  let running: Promise<void> | null = null;
   let stopped = false;
 
   async function measure(page: Page): Promise<void> {
@@ -47,25 +51,33 @@ export function startBlankPageFlags(options: {
     if (documentId !== null) events.emit('documents:changed', store.workflow.documents.summary(documentId));
   }
 
+  async function drain(): Promise<void> {
+    for (let page = waiting.shift(); page !== undefined && !stopped; page = waiting.shift()) {
+      try {
+        await measure(page);
+      } catch (error) {
+        // A page removed or purged meanwhile, or an image the imaging cannot read: it stays unflagged.
+        if (!stopped) log.warn('could not measure a page for blankness', { pageId: page.id, error });
+      }
+    }
+    running = null;
+  }
+
   const unsubscribe = events.onAny((name, payload) => {
     if (name !== 'scan:page-captured' || stopped) return;
-    const { page } = payload as { page: Page };
-    const job = measure(page)
-      .catch((error: unknown) => {
-        if (!stopped) log.warn('could not measure a page for blankness', { pageId: page.id, error });
-      })
-      .finally(() => pending.delete(job));
-    pending.add(job);
+    waiting.push((payload as { page: Page }).page);
+    running ??= drain();
   });
 
   return {
     async idle() {
-      while (pending.size > 0) await Promise.all([...pending]);
+      while (running !== null) await running;
     },
     async stop() {
       stopped = true;
       unsubscribe();
-      await Promise.allSettled([...pending]);
+      waiting.length = 0;
+      await running;
     },
   };
 }
