@@ -134,6 +134,8 @@ describe('imaging pool on generated scans', () => {
     ]);
     const blankResults = await Promise.all(blanks.map((png) => pool.analyse(png)));
     expect(blankResults.map((result) => result.blank)).toEqual([true, true, true, true]);
+    // The quick check the station runs on every captured page agrees with the full analysis.
+    expect(await Promise.all(blanks.map((png) => pool.isBlank(png)))).toEqual([true, true, true, true]);
 
     // Text pages, including the demo scanner's documents (real layouts with stamps and signatures),
     // sparse ones, and a faint grey scan.
@@ -157,6 +159,16 @@ describe('imaging pool on generated scans', () => {
     ];
     const textResults: PageAnalysis[] = await Promise.all(texts.map((page) => pool.analyse(page.png)));
     textResults.forEach((result, index) => expect(result.blank, texts[index]!.name).toBe(false));
+    const quick = await Promise.all(texts.map((page) => pool.isBlank(page.png)));
+    quick.forEach((blank, index) => expect(blank, `quick check of ${texts[index]!.name}`).toBe(false));
+    // A full A4 scan at 300 dpi, as JPEG (decoded shrunk on load): text is still text, a blank still blank.
+    const scanned = await renderDemoPage({ index: 0, dpi: 300, colourMode: 'color' });
+    expect(await pool.isBlank(scanned.data, { dpi: 300 })).toBe(false);
+    const blankScan = await sharp(blanks[2])
+      .resize({ width: Math.round((letter.widthPx * 300) / 200) })
+      .jpeg()
+      .toBuffer();
+    expect(await pool.isBlank(blankScan, { dpi: 300 })).toBe(true);
     // The demo documents are upright; their orientation must be found as such.
     textResults
       .slice(0, texts.length - 2)

@@ -1,12 +1,13 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { PageTransform } from '../../../shared/transforms.js';
 import type { ColourPolicy, PageAnalysis, RenderedPage, RenderOptions } from './page-cleaner.js';
-import { analysePage, cleanPage, renderPage } from './page-cleaner.js';
+import { analysePage, cleanPage, isBlankPage, renderPage } from './page-cleaner.js';
 import { makeThumbnail } from './thumbnail.js';
 
 /** What the imaging pool asks a worker to do. */
 export type ImagingTask =
   | { op: 'analyse'; image: Uint8Array; dpi?: number | undefined }
+  | { op: 'blank'; image: Uint8Array; dpi?: number | undefined }
   | {
       op: 'render';
       image: Uint8Array;
@@ -28,6 +29,7 @@ export type ImagingTask =
 /** The answer to each task. */
 export interface ImagingResults {
   analyse: PageAnalysis;
+  blank: boolean;
   render: RenderedPage;
   clean: { analysis: PageAnalysis; page: RenderedPage };
   thumbnail: Buffer;
@@ -41,6 +43,8 @@ export async function runImagingTask(task: ImagingTask): Promise<ImagingResults[
   switch (task.op) {
     case 'analyse':
       return analysePage(task.image, { dpi: task.dpi });
+    case 'blank':
+      return isBlankPage(task.image, { dpi: task.dpi });
     case 'render':
       return renderPage(task.image, task.transforms, task.options);
     case 'clean':

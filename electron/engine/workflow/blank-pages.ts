@@ -37,8 +37,8 @@ export function startBlankPageFlags(options: {
   async function measure(page: Page): Promise<void> {
     const image = await store.files.read(page.sha256);
     if (stopped) return;
-    const analysis = await imaging.analyse(image, { dpi: page.dpi });
-    if (stopped || !analysis.blank) return;
+    const blank = await imaging.isBlank(image, { dpi: page.dpi });
+    if (stopped || !blank) return;
     const current = store.workflow.documents.page(page.id);
     if (current.blank) return;
     if (current.documentId !== null) {
