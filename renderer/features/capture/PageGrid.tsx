@@ -22,7 +22,8 @@ export function PageGrid() {
       {pages.length === 0 ? (
         <p className="empty">{t('capture.pages.empty')}</p>
       ) : (
-        <ol className="page-grid">
+        // Focusable so a keyboard user can scroll a long batch (the list scrolls on its own).
+        <ol className="page-grid" tabIndex={0} aria-labelledby="pages-heading">
           {pages.map((page, position) => (
             <li key={page.id} ref={position === pages.length - 1 ? lastRef : undefined}>
               <PageThumbnail pageId={page.id} number={position + 1} />
