@@ -33,6 +33,22 @@ function unpackBilevel(page: RenderedPage): Buffer {
   return grey;
 }
 
+/** The image at most `maxSize` on its longer side (JPEG q92) and the resolution that makes it. */
+async function shrunkForPreview(
+  image: Uint8Array,
+  dpi: number,
+  maxSize: number,
+): Promise<{ image: Uint8Array; dpi: number }> {
+  const metadata = await sharp(image).metadata();
+  const longer = Math.max(metadata.width ?? 0, metadata.height ?? 0);
+  if (longer <= maxSize) return { image, dpi };
+  const shrunk = await sharp(image)
+    .resize({ width: maxSize, height: maxSize, fit: 'inside' })
+    .jpeg({ quality: 92 })
+    .toBuffer();
+  return { image: shrunk, dpi: Math.max(1, Math.round((dpi * maxSize) / longer)) };
+}
+
 /**
  * A page for the large viewer: `original` as captured, `cleaned` as the PDF will show it (the
  * page's transforms and the output's colour clean-up), at most `maxSize` pixels on its longer side.
@@ -49,8 +65,11 @@ export async function pageImage(input: {
   if (input.variant === 'original') {
     source = sharp(input.image).rotate();
   } else {
-    const { page } = await input.imaging.clean(input.image, {
-      dpi: input.page.dpi,
+    // The clean-up runs on the page already shrunk to the viewer's size (transforms are fractions
+    // and degrees, so they fit any size): a preview in a fraction of a second instead of seconds.
+    const { image, dpi } = await shrunkForPreview(input.image, input.page.dpi, input.maxSize);
+    const { page } = await input.imaging.clean(image, {
+      dpi,
       transforms: outputTransforms(input.page),
       colourPolicy: input.output.colourPolicy,
       jpegQuality: input.output.jpegQuality,
