@@ -6,6 +6,7 @@ import { DemoScanDriver } from '../../electron/engine/scan/demo-driver.js';
 import { a4PixelSize, renderDemoPage, resolveFontFiles } from '../../electron/engine/scan/demo-pages.js';
 import { samplePages, samplePageText } from '../../electron/engine/scan/sample-documents.js';
 import type { ScannedPage, ScanRequest } from '../../electron/engine/scan/scan-driver.js';
+import { readQrCodes } from '../../electron/engine/workflow/qr-codes.js';
 import { useTempDirs } from '../support/temp-dir.js';
 
 const tempDir = useTempDirs();
@@ -81,6 +82,36 @@ describe('demo pages rendered with sharp and Noto Serif', () => {
     }
     expect(red).toBeGreaterThan(2000);
   });
+
+  it('print the provincial QR code at the top-left of the permit, readable at 200 and 300 dpi in colour and grey', async () => {
+    const index = samplePages.findIndex((page) => page.qrCode !== undefined);
+    expect(index).toBeGreaterThanOrEqual(0);
+    const expected = samplePages[index]!.qrCode!;
+    for (const dpi of [200, 300]) {
+      for (const colourMode of ['color', 'gray'] as const) {
+        const page = await renderDemoPage({ index, dpi, colourMode });
+        expect(await readQrCodes(page.data), `${dpi} dpi ${colourMode}`).toEqual([expected]);
+        // Top-left: the code is dark ink in the corner above the header, and the rest of the top margin is paper.
+        const { widthPx } = a4PixelSize(dpi);
+        const mmPx = (mm: number): number => Math.round((mm / 25.4) * dpi);
+        const corner = await greyStats(
+          await sharp(page.data)
+            .extract({ left: mmPx(22), top: mmPx(6), width: mmPx(20), height: mmPx(20) })
+            .toBuffer(),
+        );
+        expect(corner.mean, 'QR corner').toBeLessThan(200);
+        const topRight = await greyStats(
+          await sharp(page.data)
+            .extract({ left: widthPx - mmPx(110), top: mmPx(4), width: mmPx(90), height: mmPx(14) })
+            .toBuffer(),
+        );
+        expect(topRight.mean, 'top margin right of the code').toBeGreaterThan(235);
+      }
+    }
+    // No other sheet carries a code.
+    const certificate = await renderDemoPage({ index: 0, dpi: 200, colourMode: 'gray' });
+    expect(await readQrCodes(certificate.data)).toEqual([]);
+  }, 60_000);
 
   it('reads fonts from a flat font folder and refuses a folder without them', async () => {
     const flat = tempDir();

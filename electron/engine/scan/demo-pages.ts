@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import type { ColourMode } from '../../../shared/domain.js';
+import { writeQrPng } from '../workflow/qr-codes.js';
 import {
   samplePage,
   samplePageIndex,
@@ -44,8 +45,11 @@ export interface DemoPageSource {
   page(request: Omit<DemoPageRequest, 'fontDir'>): Promise<RenderedDemoPage>;
 }
 
-/** Bump when the look of rendered pages changes, so stale cache files are not served. */
-const renderVersion = 1;
+/**
+ * Bump when the look of rendered pages changes, so stale cache files are not served. 2: the
+ * provincial QR code on the permit's first page.
+ */
+const renderVersion = 2;
 
 const a4WidthMm = 210;
 const a4HeightMm = 297;
@@ -585,6 +589,37 @@ async function layoutPage(context: Context, page: SamplePage, frame: Frame, seed
   return overlays;
 }
 
+/** Side of a QR module: 0.4 mm, as the one-stop systems print it (a code of about 2 cm). */
+const qrModuleMm = 0.4;
+
+/**
+ * The provincial QR code of TT 01/2023 in the top-left corner: its modules start at the left edge of
+ * the agency column and 6 mm from the top, whole pixels a module so that a 200 dpi scan still
+ * reads it. Multiplied onto the paper, so its white quiet zone takes the paper's tint.
+ */
+async function qrOverlay(context: Context, text: string, left: number): Promise<{ overlay: Overlay; bottom: number }> {
+  const moduleSize = Math.max(1, mm(context, qrModuleMm));
+  const png = await writeQrPng(text, moduleSize);
+  const { data, info } = await sharp(png)
+    .toColourspace('srgb')
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  // writeQrPng adds the standard quiet zone of four modules on every side.
+  const quiet = 4 * moduleSize;
+  const top = mm(context, 6);
+  return {
+    overlay: {
+      input: data,
+      raw: { width: info.width, height: info.height, channels: 4 },
+      left: Math.max(0, Math.round(left - quiet)),
+      top: Math.max(0, Math.round(top - quiet)),
+      blend: 'multiply',
+    },
+    bottom: top + info.height - 2 * quiet,
+  };
+}
+
 const paper = { r: 250, g: 248, b: 242 };
 
 /**
@@ -614,7 +649,14 @@ export async function renderDemoPage(request: DemoPageRequest): Promise<Rendered
     bottom: heightPx - mm(context, 20),
   };
 
-  const overlays = await layoutPage(context, page, frame, seed);
+  const overlays: Overlay[] = [];
+  if (page.qrCode !== undefined) {
+    // Above the agency header, at the left edge of its column; the page's text moves down under it.
+    const qr = await qrOverlay(context, page.qrCode, frame.left - mm(context, 8));
+    overlays.push(qr.overlay);
+    frame.top = Math.max(frame.top, qr.bottom + mm(context, 3));
+  }
+  overlays.push(...(await layoutPage(context, page, frame, seed)));
   const flat = await sharp({ create: { width: widthPx, height: heightPx, channels: 3, background: paper } })
     .composite(overlays)
     .removeAlpha()

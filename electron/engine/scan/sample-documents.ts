@@ -61,6 +61,11 @@ export interface SampleDocument {
   /** Agency identifier of the issuing department in the national catalogue. */
   agencyCode: string | null;
   dossierCode: string | null;
+  /**
+   * Text of the QR code (ISO/IEC 18004) that the provincial one-stop system prints at the
+   * top-left of the first page of a result it issues (TT 01/2023); absent on other papers.
+   */
+  qrCode?: string;
   pages: DocumentBlock[][];
 }
 
@@ -71,6 +76,8 @@ export interface SamplePage {
   /** 1-based page number inside its document. */
   pageNumber: number;
   blank: boolean;
+  /** The QR code printed at the top-left of this page (first pages of provincial results only). */
+  qrCode?: string;
   blocks: DocumentBlock[];
 }
 
@@ -289,11 +296,45 @@ const decision: SampleDocument = {
   ],
 };
 
+/**
+ * The QR text of a result issued from the provincial one-stop system (TT 01/2023): dossier code,
+ * procedure code, owner ID, document name, issuing system and issue time, one `key: value` a line,
+ * keys without diacritics as the provincial systems print them. Kept short so that the code stays
+ * at QR version 9 and decodes from a 200 dpi scan.
+ */
+function provincialQr(fields: {
+  dossierCode: string;
+  procedureCode: string;
+  ownerId: string;
+  documentName: string;
+  issuingSystem: string;
+  issuedAt: string;
+}): string {
+  return [
+    `MaHoSo:${fields.dossierCode}`,
+    `MaTTHC:${fields.procedureCode}`,
+    `SoDinhDanh:${fields.ownerId}`,
+    `TenGiayTo:${fields.documentName}`,
+    `HeThong:${fields.issuingSystem}`,
+    `ThoiGianCap:${fields.issuedAt}`,
+  ]
+    .join('\n')
+    .normalize('NFC');
+}
+
 const permit: SampleDocument = {
   id: 'giay-phep-xay-dung',
   kind: 'permit',
   agencyCode: '000.00.17.H48',
   dossierCode: '000.00.17.H48-240611-0027',
+  qrCode: provincialQr({
+    dossierCode: '000.00.17.H48-240611-0027',
+    procedureCode: '1.009972',
+    ownerId: '051085003127',
+    documentName: 'Giấy phép xây dựng',
+    issuingSystem: 'HTTTGQTTHC Quảng Ngãi',
+    issuedAt: '01/07/2024 09:15',
+  }),
   pages: [
     [
       {
@@ -367,6 +408,7 @@ export const samplePages: readonly SamplePage[] = sampleDocuments.flatMap((docum
     kind: document.kind,
     pageNumber: pageIndex + 1,
     blank: blocks.length === 0,
+    ...(pageIndex === 0 && document.qrCode !== undefined ? { qrCode: document.qrCode } : {}),
     blocks,
   })),
 );
@@ -415,7 +457,7 @@ export function samplePage(index: number): SamplePage {
  *
  * Blocks in reading order separated by a blank line; header and signature
  * columns left column first, one printed line per line; a paragraph as one
- * line however it wraps. Stamps and signatures are not text. A blank page is ''.
+ * line however it wraps. Stamps, signatures and QR codes are not text. A blank page is ''.
  */
 export function pageText(page: SamplePage): string {
   return page.blocks

@@ -7,6 +7,7 @@ import {
   samplePages,
   type DocumentBlock,
 } from '../../../electron/engine/scan/sample-documents.js';
+import { parseQrText } from '../../../electron/engine/workflow/metadata-suggestions.js';
 
 function allStrings(block: DocumentBlock): string[] {
   switch (block.kind) {
@@ -79,6 +80,33 @@ describe('sample documents', () => {
     // Stamps are not printed text.
     expect(text).not.toContain('•');
     expect(blocks.at(-1)).toBe('Quảng Ngãi, ngày 08 tháng 4 năm 2024\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nVõ Thị Kim Chi');
+  });
+
+  it('print the provincial QR code (TT 01/2023) on the first page of the permit, holding what the index form needs', () => {
+    const withQr = samplePages.filter((page) => page.qrCode !== undefined);
+    expect(withQr.map((page) => [page.documentId, page.pageNumber])).toEqual([['giay-phep-xay-dung', 1]]);
+    const permit = sampleDocuments.find((document) => document.kind === 'permit')!;
+    const text = withQr[0]!.qrCode!;
+    expect(text).toBe(text.normalize('NFC'));
+    // Dossier code, procedure code, owner ID, document name, issuing system, issue time.
+    expect(text.split('\n').map((line) => line.split(':')[0])).toEqual([
+      'MaHoSo',
+      'MaTTHC',
+      'SoDinhDanh',
+      'TenGiayTo',
+      'HeThong',
+      'ThoiGianCap',
+    ]);
+    expect(parseQrText(text)).toEqual([
+      { field: 'dossierCode', value: permit.dossierCode },
+      { field: 'procedureCode', value: '1.009972' },
+      { field: 'ownerId', value: '051085003127' },
+      { field: 'summary', value: 'Giấy phép xây dựng' },
+      { field: 'issuedDate', value: '2024-07-01' },
+    ]);
+    // The code is not printed text: the page's text is its blocks only.
+    expect(pageText(withQr[0]!)).not.toContain('MaHoSo');
+    expect(pageText(withQr[0]!)).toContain('Quảng Ngãi, ngày 01 tháng 7 năm 2024');
   });
 
   it('cycles through the pages as the feeder does', () => {
