@@ -121,18 +121,13 @@ async function scrollFrames(pages: number): Promise<{ frames: number[]; rendered
     await page.goto(url);
     await page.getByRole('button', { name: 'Quét', exact: true }).waitFor();
     await page.keyboard.press('Alt+2');
-    await page.getByRole('img', { name: 'Trang 1', exact: true }).waitFor({ timeout: 60_000 });
+    // The review screen lists the documents waiting; the batch is one document of 1,000 pages.
+    await page.locator('.review-recent button').first().click();
+    await page.locator('[data-testid="review-grid"] [role="option"]').first().waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="review-grid"] img').first().waitFor({ timeout: 60_000 });
     return page.evaluate(async () => {
-      const first = document.querySelector('img[alt="Trang 1"]');
-      let scroller: HTMLElement | null = first?.parentElement ?? null;
-      while (
-        scroller !== null &&
-        !(scroller.scrollHeight > scroller.clientHeight + 10 && getComputedStyle(scroller).overflowY !== 'visible')
-      ) {
-        scroller = scroller.parentElement;
-      }
-      const target = scroller ?? document.scrollingElement;
-      if (!(target instanceof HTMLElement)) throw new Error('no scrollable page grid');
+      const target = document.querySelector('[data-testid="review-grid"]');
+      if (!(target instanceof HTMLElement)) throw new Error('no page grid');
       const frames: number[] = [];
       let last = performance.now();
       let direction = 1;
@@ -141,7 +136,7 @@ async function scrollFrames(pages: number): Promise<{ frames: number[]; rendered
         const step = (now: number): void => {
           frames.push(now - last);
           last = now;
-          rendered = Math.max(rendered, target.querySelectorAll('img').length);
+          rendered = Math.max(rendered, target.querySelectorAll('[role="option"]').length);
           target.scrollTop += 60 * direction;
           if (direction === 1 && target.scrollTop + target.clientHeight >= target.scrollHeight - 1) direction = -1;
           else if (direction === -1 && target.scrollTop <= 0) {
@@ -221,7 +216,7 @@ async function main(): Promise<void> {
     `| page event → thumbnail on screen, demo 40 pages at ~10 pages/s | p50 ${ms(latency40.p50)} ms, p95 ${ms(latency40.p95)} ms, max ${ms(latency40.max)} ms (n=${latency40.n}) | p95 < 300 ms |`,
   );
   console.log(
-    `| review grid scroll, 1,000-page document, 60 px/frame | frame p50 ${frames.p50.toFixed(1)} ms, p95 ${frames.p95.toFixed(1)} ms, max ${frames.max.toFixed(1)} ms (${frames.n} frames; at most ${scroll.rendered} thumbnails in the DOM) | p95 < 20 ms |`,
+    `| review grid scroll, 1,000-page document, 60 px/frame | frame p50 ${frames.p50.toFixed(1)} ms, p95 ${frames.p95.toFixed(1)} ms, max ${frames.max.toFixed(1)} ms (${frames.n} frames; at most ${scroll.rendered} page cells in the DOM) | p95 < 20 ms |`,
   );
   console.log(
     `| start of browser mode → usable capture screen | median ${ms(percentile(starts, 50))} ms (runs ${starts.map(ms).join(', ')} ms) | < 2,000 ms |`,

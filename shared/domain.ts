@@ -225,6 +225,8 @@ export const DocumentSummary = z.object({
   classified: z.boolean(),
   outOfScope: OutOfScope.nullable(),
   pageCount: z.number().int().nonnegative(),
+  /** The capture index of its first page in the batch: the paper order of a batch's documents. */
+  firstPageIndex: z.number().int().nonnegative().nullable().optional(),
   documentNumber: z.string().nullable(),
   summary: z.string().nullable(),
   pdfSha256: z.string().nullable(),

@@ -76,15 +76,6 @@ export const indexingVi = {
     'Dạng <số định danh>.<mã loại kết quả>.<số, ký hiệu>.<số thứ tự>; số định danh để trống khi chưa biết.',
 
   'index.state': 'Bước hiện tại: {state}',
-  'index.state.captured': 'Đã quét',
-  'index.state.reviewed': 'Đã kiểm tra',
-  'index.state.operator-signed': 'Người số hóa đã ký',
-  'index.state.extracted': 'Đã trích xuất dữ liệu',
-  'index.state.coded': 'Đã cấp mã',
-  'index.state.sealed': 'Đã đóng dấu',
-  'index.state.queued': 'Chờ gửi lên kho',
-  'index.state.delivered': 'Đã gửi lên kho',
-  'index.state.verified': 'Kho đã xác nhận',
 
   'index.save': 'Lưu',
   'index.save.shortcut': 'Ctrl+S',
@@ -92,7 +83,7 @@ export const indexingVi = {
   'index.finish.shortcut': 'Ctrl+Enter',
   'index.saving': 'Đang lưu…',
   'index.finishing':
-    'Đang hoàn tất: ký, trích xuất dữ liệu, cấp mã, tạo PDF/A, đóng dấu và xếp vào hàng đợi gửi. Việc này có thể mất ít phút…',
+    'Đang hoàn tất: trích xuất dữ liệu, cấp mã, đóng gói PDF/A và xếp vào hàng đợi gửi lên kho. Việc này có thể mất ít phút…',
   'index.saved': 'Đã lưu thông tin biên mục.',
   'index.finished': 'Đã hoàn tất. Bước hiện tại: {state}.',
   'index.finished.blocked': 'Đã hoàn tất nhưng tài liệu không được gửi lên kho ({reason}).',
@@ -190,15 +181,6 @@ export const indexingEn: Record<keyof typeof indexingVi, string> = {
   'index.code.note': 'Shaped <owner ID>.<result type code>.<number>.<sequence>; the owner ID is empty when unknown.',
 
   'index.state': 'Current step: {state}',
-  'index.state.captured': 'Scanned',
-  'index.state.reviewed': 'Reviewed',
-  'index.state.operator-signed': 'Signed by the operator',
-  'index.state.extracted': 'Data extracted',
-  'index.state.coded': 'Code assigned',
-  'index.state.sealed': 'Sealed',
-  'index.state.queued': 'Waiting to be sent',
-  'index.state.delivered': 'Sent to the warehouse',
-  'index.state.verified': 'Confirmed by the warehouse',
 
   'index.save': 'Save',
   'index.save.shortcut': 'Ctrl+S',
@@ -206,7 +188,7 @@ export const indexingEn: Record<keyof typeof indexingVi, string> = {
   'index.finish.shortcut': 'Ctrl+Enter',
   'index.saving': 'Saving…',
   'index.finishing':
-    'Finishing: signing, extracting data, assigning the code, making the PDF/A, sealing and queueing. This may take a few minutes…',
+    'Finishing: extracting data, assigning the code, packaging the PDF/A and queueing it for the warehouse. This may take a few minutes…',
   'index.saved': 'Index saved.',
   'index.finished': 'Finished. Current step: {state}.',
   'index.finished.blocked': 'Finished, but the document is not sent to the warehouse ({reason}).',

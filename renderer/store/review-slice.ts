@@ -171,13 +171,20 @@ export function blankSeparators(pages: readonly Pick<DocumentPage, 'blank'>[]): 
 }
 
 /**
- * The documents of a batch in paper order: the engine lists newest first, and a split makes the
- * later pages the newer document, so the oldest comes first (ties keep the engine's order reversed).
+ * The documents of a batch in paper order: by the capture index of their first page when the engine
+ * gives it; otherwise oldest first (the engine lists newest first and a split makes the later pages
+ * the newer document; ties keep the engine's order reversed).
  */
 export function inBatchOrder(documents: readonly DocumentSummary[]): DocumentSummary[] {
+  const first = (document: DocumentSummary): number => document.firstPageIndex ?? Number.MAX_SAFE_INTEGER;
   return documents
     .map((document, index) => ({ document, index }))
-    .sort((a, b) => a.document.createdAt.localeCompare(b.document.createdAt) || b.index - a.index)
+    .sort(
+      (a, b) =>
+        first(a.document) - first(b.document) ||
+        a.document.createdAt.localeCompare(b.document.createdAt) ||
+        b.index - a.index,
+    )
     .map((entry) => entry.document);
 }
 

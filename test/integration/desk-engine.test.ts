@@ -132,6 +132,10 @@ describe('the clerk desk through the contract (demo scanner, reference warehouse
       expect(detail.pages.every((page) => !page.blank)).toBe(true);
       expect(new Set(detail.pages.map((page) => sampleOf.get(page.id)!.documentId)).size).toBe(1);
     }
+    // Each summary says where its document starts in the stack, so a screen can list them in paper order.
+    const starts = details.map((detail) => detail.firstPageIndex);
+    expect(starts).toEqual(details.map((detail) => Math.min(...detail.pages.map((page) => page.index))));
+    expect([...starts].sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(starts);
   }, 120_000);
 
   it('edits pages: rotate, reorder, mark blank, split, merge, remove, and serves page images', async () => {
@@ -219,6 +223,32 @@ describe('the clerk desk through the contract (demo scanner, reference warehouse
       },
     });
   });
+
+  it('pre-fills from the provincial QR code read off the scanned permit, ahead of the OCR values', async () => {
+    const permit = await get(documentIds[3]!);
+    const pageId = permit.pages[0]!.id;
+    expect(sampleOf.get(pageId)?.qrCode).toBeDefined();
+    const { suggestions, qr } = await ok(callEngine(engine, 'documents:suggest', { documentId: permit.id }));
+    // Read from the page image itself (the stored OCR text has no QR in it).
+    expect(qr).toEqual([{ pageId, text: sampleOf.get(pageId)!.qrCode }]);
+    const fromQr = suggestions.filter((suggestion) => suggestion.source === 'qr');
+    expect(fromQr).toEqual([
+      { field: 'dossierCode', value: '000.00.17.H48-240611-0027', source: 'qr', pageId },
+      { field: 'procedureCode', value: '1.009972', source: 'qr', pageId },
+      { field: 'ownerId', value: '051085003127', source: 'qr', pageId },
+      { field: 'summary', value: 'Giấy phép xây dựng', source: 'qr', pageId },
+      { field: 'issuedDate', value: '2024-07-01', source: 'qr', pageId },
+    ]);
+    // QR values come first; the OCR adds only the fields the code does not hold, each field once.
+    expect(suggestions.slice(0, fromQr.length)).toEqual(fromQr);
+    expect(suggestions).toContainEqual({ field: 'documentNumber', value: '214/GPXD', source: 'ocr', pageId });
+    expect(new Set(suggestions.map((suggestion) => suggestion.field)).size).toBe(suggestions.length);
+
+    // The decision carries no QR code: its suggestions are the OCR's alone.
+    const decision = await ok(callEngine(engine, 'documents:suggest', { documentId: documentIds[2]! }));
+    expect(decision.qr).toEqual([]);
+    expect(decision.suggestions.every((suggestion) => suggestion.source === 'ocr')).toBe(true);
+  }, 60_000);
 
   it('finishes a document: review → signed (skipped) → extracted → coded → PDF/A → sealed → queued → delivered, verified', async () => {
     const documentId = documentIds[2]!;

@@ -43,6 +43,7 @@ export interface DocumentRow {
 
 interface SummaryRow extends DocumentRow {
   page_count: number;
+  first_page_index: number | null;
   document_number: string | null;
   summary: string | null;
 }
@@ -130,7 +131,8 @@ export function emptyMetadata(): ResultMetadata {
 
 const summarySelect = `
   SELECT d.*, m.document_number, m.summary,
-         (SELECT count(*) FROM pages p WHERE p.document_id = d.id) AS page_count
+         (SELECT count(*) FROM pages p WHERE p.document_id = d.id) AS page_count,
+         (SELECT min(p.idx) FROM pages p WHERE p.document_id = d.id) AS first_page_index
   FROM documents d LEFT JOIN metadata m ON m.document_id = d.id`;
 
 export function toSummary(row: SummaryRow): DocumentSummary {
@@ -142,6 +144,7 @@ export function toSummary(row: SummaryRow): DocumentSummary {
     classified: row.classified === 1,
     outOfScope: row.out_of_scope,
     pageCount: row.page_count,
+    firstPageIndex: row.first_page_index,
     documentNumber: row.document_number,
     summary: row.summary,
     pdfSha256: row.pdf_sha256,

@@ -57,7 +57,7 @@ export function IndexCandidates() {
               <tr key={item.id}>
                 <td>{item.documentNumber ?? t('index.document.unnamed')}</td>
                 <td className="numeric">{item.pageCount}</td>
-                <td>{t(`index.state.${item.state}`)}</td>
+                <td>{t(`workflow.state.${item.state}`)}</td>
                 <td>{format.format(new Date(item.createdAt))}</td>
                 <td>
                   <button

@@ -149,7 +149,7 @@ function IndexForm() {
     if (outcome === 'save-failed') return t('index.saveFailed');
     if (outcome === 'finished') {
       return detail.blocked === null
-        ? t('index.finished', { state: t(`index.state.${detail.state}`) })
+        ? t('index.finished', { state: t(`workflow.state.${detail.state}`) })
         : t('index.finished.blocked', { reason: t(`index.blocked.${detail.blocked}`) });
     }
     if (dirty) return t('index.unsaved');
@@ -172,7 +172,7 @@ function IndexForm() {
         </div>
         <div className="index-head-badges">
           <span className={`state index-state index-state-${detail.state}`}>
-            {t('index.state', { state: t(`index.state.${detail.state}`) })}
+            {t('index.state', { state: t(`workflow.state.${detail.state}`) })}
           </span>
           {detail.blocked !== null && (
             <span className="state index-blocked">{t(`index.blocked.${detail.blocked}`)}</span>

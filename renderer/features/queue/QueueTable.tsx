@@ -113,10 +113,10 @@ function QueueTableRow(props: { row: QueueRow }) {
       <DocumentCell row={props.row} name={name} />
       <td>
         {document === null ? (
-          <span className="state state-wf-ready">{t('queue.workflow.queued')}</span>
+          <span className="state state-wf-ready">{t('workflow.state.queued')}</span>
         ) : (
           <span className={`state state-wf-${workflowTone(document.state)}`}>
-            {t(`queue.workflow.${document.state}`)}
+            {t(`workflow.state.${document.state}`)}
           </span>
         )}
       </td>

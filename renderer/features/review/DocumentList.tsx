@@ -48,7 +48,7 @@ function DocumentButton(props: { document: DocumentSummary; name: string; curren
       </span>
       <span className="review-document-meta">
         <span>{t('review.document.pages', { count: document.pageCount })}</span>
-        <span className={`review-state review-state-${document.state}`}>{t(`review.state.${document.state}`)}</span>
+        <span className={`review-state review-state-${document.state}`}>{t(`workflow.state.${document.state}`)}</span>
       </span>
     </button>
   );

@@ -166,7 +166,7 @@ export function ReviewScreen() {
               number: documentIndex + 1,
               total: Math.max(documents.length, 1),
               count: pages.length,
-              state: t(`review.state.${document.state}`),
+              state: t(`workflow.state.${document.state}`),
             })}
           </p>
         )}

@@ -36,7 +36,7 @@ function SearchResult(props: { hit: SearchHit }) {
         <span className="search-hit-head">
           <span className="search-hit-number">{documentName(t, document)}</span>
           <span className={`state state-wf-${workflowTone(document.state)}`}>
-            {t(`queue.workflow.${document.state}`)}
+            {t(`workflow.state.${document.state}`)}
           </span>
           <span className="search-hit-pages">{t('search.result.pages', { count: document.pageCount })}</span>
         </span>

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { WorkflowState } from '../../../shared/domain.js';
 import { errorCodes } from '../../../shared/errors.js';
 import { createTranslator, describeError, messages } from '../../../renderer/i18n/i18n.js';
 import { en } from '../../../renderer/i18n/en.js';
@@ -52,5 +53,28 @@ describe('i18n', () => {
 
   it('leaves a missing parameter visible instead of printing "undefined"', () => {
     expect(createTranslator('vi')('capture.page', {})).toBe('Trang {number}');
+  });
+  it('names each workflow state with one key used by every screen, and sealing claims no signature', () => {
+    const t = createTranslator('vi');
+    expect(WorkflowState.options.map((state) => t(`workflow.state.${state}`))).toEqual([
+      'Đã quét',
+      'Đã kiểm tra',
+      'Người số hóa đã ký',
+      'Đã trích xuất dữ liệu',
+      'Đã cấp mã',
+      'Đã đóng gói PDF/A',
+      'Chờ gửi lên kho',
+      'Đã gửi lên kho',
+      'Kho đã xác nhận',
+    ]);
+    // No screen keeps its own copy of the workflow's names (review.state.*, index.state.*, queue.workflow.*).
+    const copies = Object.keys(vi).filter(
+      (key) =>
+        !key.startsWith('workflow.state.') &&
+        WorkflowState.options.some((state) => key.endsWith(`.state.${state}`) || key.endsWith(`.workflow.${state}`)),
+    );
+    expect(copies).toEqual([]);
+    expect(t('workflow.state.sealed')).not.toMatch(/ký/);
+    expect(createTranslator('en')('workflow.state.sealed')).not.toMatch(/sign/i);
   });
 });

@@ -194,7 +194,7 @@ describe('queue screen', () => {
       );
       await settle();
     });
-    expect(cells(row(view, 'd1'))[1]).toBe('Đã vào hàng đợi');
+    expect(cells(row(view, 'd1'))[1]).toBe('Chờ gửi lên kho');
     expect(cells(row(view, 'd1'))[2]).toContain('40%');
 
     await act(async () => {

@@ -255,4 +255,15 @@ describe('documents of a batch', () => {
     const listed = [summary('d3', 't2'), summary('d2b', 't1'), summary('d2a', 't1'), summary('d1', 't0')];
     expect(inBatchOrder(listed).map((document) => document.id)).toEqual(['d1', 'd2a', 'd2b', 'd3']);
   });
+
+  it('follow the capture index of their first page when the engine gives it (a later split of an early document)', () => {
+    const summary = (id: string, createdAt: string, firstPageIndex: number) => ({
+      ...summaryOf(makeDocument(id, 'b1', [])),
+      createdAt,
+      firstPageIndex,
+    });
+    // d1 was split at its page 3 after the batch had become d1, d2, d3: d1b is the newest, yet second on paper.
+    const listed = [summary('d1b', 't9', 3), summary('d3', 't0', 8), summary('d2', 't0', 5), summary('d1', 't0', 0)];
+    expect(inBatchOrder(listed).map((document) => document.id)).toEqual(['d1', 'd1b', 'd2', 'd3']);
+  });
 });
