@@ -14,11 +14,13 @@ attachEvents(store, client);
 // OCR runs in web workers of this window while it is open; the engine's own pool covers the rest.
 startRendererOcr(client);
 
-// Settings first: they choose the default device and the language before anything is shown as final.
-void store
-  .getState()
-  .loadApp()
-  .then(() => Promise.all([store.getState().loadDevices(), store.getState().loadRecentBatches()]));
+// Everything the first screen needs is asked for at once; the settings (which name the default
+// device) may arrive after the device list, so the device choice is made again once both are in.
+const state = store.getState();
+void Promise.all([state.loadApp(), state.loadDevices(), state.loadRecentBatches()]).then(() => {
+  const { devices, devicesLoaded, applyDevices } = store.getState();
+  if (devicesLoaded) applyDevices(devices);
+});
 
 const container = document.getElementById('root');
 if (container === null) throw new Error('index.html has no #root');

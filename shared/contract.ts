@@ -38,7 +38,15 @@ export const calls = {
     args: z.object({ patch: SettingsFile }).strict(),
     result: EffectiveSettings,
   },
-  'devices:list': { args: z.object({}).strict(), result: z.array(Device) },
+  /**
+   * The scanners of every driver. With `waitMs`, answers within that time with the devices found so
+   * far (the demo and configured scanners at once; USB probing and network discovery can take
+   * seconds) and announces the whole list with `devices:changed` when it is complete.
+   */
+  'devices:list': {
+    args: z.object({ waitMs: z.number().int().min(0).max(60_000).optional() }).strict(),
+    result: z.array(Device),
+  },
   'scan:start': {
     args: z
       .object({
@@ -306,6 +314,8 @@ export const events = {
   'ocr:page-failed': z.object({ pageId: Id, batchId: Id, error: StationErrorShape }),
   /** Claimed pages the renderer should drop (deleted, or queued again for a rerun). */
   'ocr:withdrawn': z.object({ jobIds: z.array(z.string()) }),
+  /** The complete device list after a `devices:list` answered early with part of it. */
+  'devices:changed': z.object({ devices: z.array(Device) }),
   'settings:changed': EffectiveSettings,
   'documents:changed': DocumentSummary,
   'sync:item-changed': OutboxItem,

@@ -189,7 +189,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         events.emit('settings:changed', next);
         return next;
       },
-      'devices:list': () => capture.listDevices(),
+      'devices:list': ({ waitMs }) =>
+        capture.listDevices({ waitMs, onComplete: (devices) => events.emit('devices:changed', { devices }) }),
       'scan:start': ({ deviceId, count, profile }) =>
         capture.start({
           deviceId,

@@ -90,6 +90,10 @@ export function attachEvents(store: StationStore, client: StationClient): Unsubs
       void store.getState().loadRecentBatches();
     }),
 
+    client.on('devices:changed', ({ devices }) => {
+      store.getState().applyDevices(devices);
+    }),
+
     client.on('settings:changed', (settings) => {
       store.getState().applySettings(settings);
     }),

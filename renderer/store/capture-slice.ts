@@ -31,7 +31,11 @@ export interface CaptureSlice {
   error: StationErrorShape | null;
   recentBatches: Batch[];
 
+  /** Whether the clerk picked the device (then a late device list does not change it). */
+  deviceChosenByClerk: boolean;
   loadDevices: () => Promise<void>;
+  /** Takes a device list (from `devices:list` or `devices:changed`), keeping a usable selection. */
+  applyDevices: (devices: Device[]) => void;
   selectDevice: (deviceId: string) => void;
   setPageCount: (count: number | null) => void;
   /** Starts a scan with the chosen device and count; ignored while one is running. */
@@ -58,6 +62,8 @@ export function insertPage(pages: readonly Page[], page: Page): Page[] {
 }
 
 const recentBatchLimit = 10;
+/** How long the device list may take before the screen shows the devices found so far. */
+const deviceListWaitMs = 150;
 
 /** Creates the capture slice. */
 export function createCaptureSlice(client: StationClient, set: SliceSet, get: SliceGet): CaptureSlice {
@@ -70,6 +76,7 @@ export function createCaptureSlice(client: StationClient, set: SliceSet, get: Sl
     devices: [],
     devicesLoaded: false,
     selectedDeviceId: null,
+    deviceChosenByClerk: false,
     pageCount: null,
     status: 'idle',
     batchId: null,
@@ -80,21 +87,29 @@ export function createCaptureSlice(client: StationClient, set: SliceSet, get: Sl
     recentBatches: [],
 
     async loadDevices() {
-      const result = await client.call('devices:list', {});
+      // The demo and configured scanners answer at once; USB probing and network discovery follow
+      // as `devices:changed`, so the screen is usable while they take their seconds.
+      const result = await client.call('devices:list', { waitMs: deviceListWaitMs });
       if (!result.ok) {
         set({ devicesLoaded: true, error: result.error });
         return;
       }
-      const devices = result.value;
+      get().applyDevices(result.value);
+    },
+
+    applyDevices(devices) {
       const { selectedDeviceId, settings } = get();
       const usable = devices.filter((device) => device.allowed);
       const keep = usable.find((device) => device.id === selectedDeviceId);
       const preferred = usable.find((device) => device.id === settings?.values.scan.defaultDevice);
-      set({ devices, devicesLoaded: true, selectedDeviceId: (keep ?? preferred ?? usable[0])?.id ?? null });
+      // A slow scanner named as the default takes over from the one chosen while it was missing,
+      // unless the clerk chose one meanwhile.
+      const chosen = get().deviceChosenByClerk ? (keep ?? preferred) : (preferred ?? keep);
+      set({ devices, devicesLoaded: true, selectedDeviceId: (chosen ?? usable[0])?.id ?? null });
     },
 
     selectDevice(deviceId) {
-      set({ selectedDeviceId: deviceId });
+      set({ selectedDeviceId: deviceId, deviceChosenByClerk: true });
     },
 
     setPageCount(count) {

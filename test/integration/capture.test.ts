@@ -8,6 +8,7 @@ import type { Engine } from '../../electron/engine/engine.js';
 import { createSilentLogger } from '../../electron/engine/logging/logger.js';
 import { DemoScanDriver } from '../../electron/engine/scan/demo-driver.js';
 import type { DemoScanDriverOptions } from '../../electron/engine/scan/demo-driver.js';
+import type { ScanDriver } from '../../electron/engine/scan/scan-driver.js';
 import { callEngine } from '../support/call.js';
 
 let cacheDir: string;
@@ -127,6 +128,60 @@ describe('capture', () => {
     engine.capture.cancel(batchId);
     await engine.capture.idle();
     await again.close();
+    await engine.close();
+  });
+
+  it('answers the device list early with the scanners found so far, then announces the whole list', async () => {
+    const office = {
+      id: 'escl:office',
+      kind: 'escl' as const,
+      name: 'Máy quét tầng 2',
+      sources: ['adf' as const],
+      resolutions: [300],
+      colourModes: ['color' as const],
+    };
+    let finishDiscovery: () => void = () => undefined;
+    let discovered = false;
+    const slowNetwork: ScanDriver = {
+      kind: 'escl',
+      // Network discovery that takes its time the first time, as mDNS and USB probing do.
+      listDevices: () =>
+        discovered
+          ? Promise.resolve([office])
+          : new Promise((resolve) => {
+              finishDiscovery = () => {
+                discovered = true;
+                resolve([office]);
+              };
+            }),
+      scan: () => {
+        throw new Error('not scanned here');
+      },
+    };
+    const engine = await createEngine({
+      dataDir: made('sohoa-capture-devices-'),
+      resourcesDir: 'resources',
+      transport: 'direct',
+      policyFile: null,
+      logger: createSilentLogger(),
+      drivers: [new DemoScanDriver({ cacheDir, pageDelayMs: 0 }), slowNetwork],
+    });
+    const events = record(engine);
+    const started = Date.now();
+    const early = await callEngine(engine, 'devices:list', { waitMs: 100 });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(early).toMatchObject({ ok: true, value: [{ id: 'demo' }] });
+    expect(early.ok && early.value).toHaveLength(1);
+    expect(events.some((event) => event.name === 'devices:changed')).toBe(false);
+
+    finishDiscovery();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const changed = events.find((event) => event.name === 'devices:changed')?.payload as
+      { devices: { id: string }[] } | undefined;
+    expect(changed?.devices.map((device) => device.id)).toEqual(['demo', 'escl:office']);
+    // Without waitMs the answer is the whole list.
+    const whole = await callEngine(engine, 'devices:list', {});
+    expect(whole.ok && whole.value.map((device) => device.id)).toEqual(['demo', 'escl:office']);
     await engine.close();
   });
 });

@@ -34,7 +34,11 @@ export interface CaptureServiceOptions {
 
 /** Runs scans: every page goes to the file store and the database, then is announced, as it arrives. */
 export interface CaptureService {
-  listDevices(): Promise<Device[]>;
+  /**
+   * Every driver's devices. With `waitMs`, resolves by then with the devices of the drivers that
+   * have answered, and hands the complete list to `onComplete` if some had not.
+   */
+  listDevices(options?: { waitMs?: number | undefined; onComplete?: (devices: Device[]) => void }): Promise<Device[]>;
   listProfiles(): ScanProfile[];
   /** Starts a batch and returns at once; progress comes as `scan:*` events. */
   start(request: {
@@ -226,9 +230,28 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
 
   return {
     pages,
-    async listDevices() {
-      const lists = await Promise.all(enabledDrivers().map((driver) => devicesOf(driver, true)));
-      return lists.flat().map((device) => ({ ...device, allowed: isAllowed(device.id) }));
+    async listDevices(listOptions = {}) {
+      const answered: (DriverDevice[] | undefined)[] = [];
+      const lists = enabledDrivers().map((driver, index) =>
+        devicesOf(driver, true).then((devices) => {
+          answered[index] = devices;
+          return devices;
+        }),
+      );
+      const withPolicy = (devices: DriverDevice[]): Device[] =>
+        devices.map((device) => ({ ...device, allowed: isAllowed(device.id) }));
+      const all = Promise.all(lists).then((found) => withPolicy(found.flat()));
+      const { waitMs, onComplete } = listOptions;
+      if (waitMs === undefined) return all;
+      let timer: NodeJS.Timeout | undefined;
+      const early = new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), waitMs);
+      });
+      const first = await Promise.race([all, early]);
+      clearTimeout(timer);
+      if (first !== undefined) return first;
+      all.then(onComplete, (error: unknown) => logger.warn('device discovery failed', { error }));
+      return withPolicy(answered.flatMap((devices) => devices ?? []));
     },
     listProfiles() {
       return listProfiles(options.settings(), options.lockedKeys?.() ?? []);

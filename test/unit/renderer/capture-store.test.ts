@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { attachEvents } from '../../../renderer/store/attach-events.js';
 import { createStationStore } from '../../../renderer/store/station-store.js';
-import { createHealthyFake, makePage, makeSettings, settle } from './fake-station-client.js';
+import { createHealthyFake, demoDevice, makePage, makeSettings, settle } from './fake-station-client.js';
 
 /** A store wired to a healthy fake, with devices loaded and events attached. */
 async function setup() {
@@ -64,6 +64,24 @@ describe('capture store', () => {
     await store.getState().startScan();
     client.emit('scan:failed', { batchId: 'b1', pageCount: 0, error: { code: 'scan/cancelled', message: 'x' } });
     expect(store.getState()).toMatchObject({ status: 'cancelled', error: null });
+  });
+
+  it('shows the devices found at once and takes the whole list when discovery ends', async () => {
+    const { client, store } = await setup();
+    expect(client.calls.find((call) => call.name === 'devices:list')?.args).toEqual({ waitMs: 150 });
+    expect(store.getState().selectedDeviceId).toBe('demo');
+    const office = { ...demoDevice, id: 'escl:office', kind: 'escl' as const, name: 'Máy quét tầng 2' };
+    client.emit('devices:changed', { devices: [demoDevice, office] });
+    expect(store.getState().devices.map((device) => device.id)).toEqual(['demo', 'escl:office']);
+    expect(store.getState().selectedDeviceId).toBe('demo');
+
+    // The clerk's own choice survives a later list.
+    store.getState().selectDevice('escl:office');
+    client.emit('devices:changed', { devices: [demoDevice, office] });
+    expect(store.getState().selectedDeviceId).toBe('escl:office');
+    // A device that disappears is not kept selected.
+    client.emit('devices:changed', { devices: [demoDevice] });
+    expect(store.getState().selectedDeviceId).toBe('demo');
   });
 
   it('leaves a scan into a document (insert, capture again) to the review screen', async () => {
