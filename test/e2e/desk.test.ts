@@ -149,7 +149,9 @@ describe('the clerk’s desk, end to end', () => {
   }, 150_000);
 
   function documentButton(number: number): Locator {
-    return page.getByRole('navigation', { name: 'Tài liệu của lô' }).getByRole('button', { name: new RegExp(`Tài liệu ${number}\\b`) });
+    return page
+      .getByRole('navigation', { name: 'Tài liệu của lô' })
+      .getByRole('button', { name: new RegExp(`Tài liệu ${number}\\b`) });
   }
 
   function pageCell(number: number): Locator {
