@@ -249,6 +249,8 @@ export const calls = {
       .object({
         limit: z.number().int().min(1).max(1000).optional(),
         states: z.array(WorkflowState).optional(),
+        /** Newest in their state first (what was delivered lately); by default the longest waiting first. */
+        newest: z.boolean().optional(),
       })
       .strict(),
     result: z.array(QueueItem),

@@ -182,10 +182,8 @@ export function isCalendarDate(value: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
-  .refine(isCalendarDate, 'not a day of the calendar');
+/** One check, so a bad value is named once: the shape and the day together. */
+const isoDate = z.string().refine(isCalendarDate, 'a day of the calendar as YYYY-MM-DD');
 
 /**
  * The metadata of a digitized result (REQUIREMENTS.md section 5) as stored: every field may be

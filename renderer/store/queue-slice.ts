@@ -25,14 +25,14 @@ export type SyncAction = 'send-now' | 'pause' | 'resume';
 export const queuePageSize = 100;
 
 /**
- * The queue is read per group of workflow states, each group capped by the contract's limit: the
- * engine lists the oldest of each state first, so one call for everything would hide new
- * documents behind old deliveries.
+ * The queue is read per group of workflow states, each group capped by the contract's limit, so
+ * one call for everything cannot hide new documents behind old deliveries: the work still to do
+ * longest waiting first, what has gone out newest first (the last thousand deliveries).
  */
-const loadGroups: readonly (readonly WorkflowState[])[] = [
-  ['captured', 'reviewed', 'operator-signed', 'extracted', 'coded', 'sealed'],
-  ['queued'],
-  ['delivered', 'verified'],
+const loadGroups: readonly { states: readonly WorkflowState[]; newest: boolean }[] = [
+  { states: ['captured', 'reviewed', 'operator-signed', 'extracted', 'coded', 'sealed'], newest: false },
+  { states: ['queued'], newest: false },
+  { states: ['delivered', 'verified'], newest: true },
 ];
 export const queueLoadLimit = 1000;
 const outboxLoadLimit = 5000;
@@ -201,7 +201,9 @@ export function createQueueSlice(client: StationClient, set: SliceSet, get: Slic
         get().loadSyncStatus(),
         // Deliveries not yet verified, also those whose document is not in this store (imported bags).
         client.call('sync:list', { states: unverifiedStates, limit: outboxLoadLimit }),
-        ...loadGroups.map((states) => client.call('queue:list', { states: [...states], limit: queueLoadLimit })),
+        ...loadGroups.map(({ states, newest }) =>
+          client.call('queue:list', { states: [...states], limit: queueLoadLimit, ...(newest ? { newest } : {}) }),
+        ),
       ]);
       const failed = groups.find((result) => !result.ok);
       if (failed !== undefined && !failed.ok) {

@@ -216,8 +216,8 @@ export interface DocumentsRepository {
   row(documentId: string): DocumentRow;
   summary(documentId: string): DocumentSummary;
   list(options: ListOptions): DocumentSummary[];
-  /** Documents in the given states, longest in their state first (the queue view). */
-  listByState(states: readonly WorkflowState[], limit: number): DocumentSummary[];
+  /** Documents in the given states, longest in their state first (the queue view), or newest first. */
+  listByState(states: readonly WorkflowState[], limit: number, newest?: boolean): DocumentSummary[];
   pages(documentId: string): DocumentPage[];
   page(pageId: string): DocumentPage;
   metadata(documentId: string): ResultMetadata;
@@ -289,11 +289,12 @@ export function createDocumentsRepository(db: Database): DocumentsRepository {
                    ORDER BY d.seq DESC LIMIT ? OFFSET ?`;
       return (statement(db, sql).all(...params, limit, offset ?? 0) as SummaryRow[]).map(toSummary);
     },
-    listByState(states, limit) {
+    listByState(states, limit, newest = false) {
       // One indexed range per state, merged: stays fast with a million documents.
+      const order = newest ? 'DESC' : 'ASC';
       const sql = `${summarySelect} WHERE d.seq IN (
-          ${states.map(() => `SELECT seq FROM (SELECT seq FROM documents WHERE workflow_state = ? ORDER BY state_changed_at LIMIT ?)`).join(' UNION ALL ')}
-        ) ORDER BY d.state_changed_at, d.seq LIMIT ?`;
+          ${states.map(() => `SELECT seq FROM (SELECT seq FROM documents WHERE workflow_state = ? ORDER BY state_changed_at ${order} LIMIT ?)`).join(' UNION ALL ')}
+        ) ORDER BY d.state_changed_at ${order}, d.seq ${order} LIMIT ?`;
       const params = states.flatMap((state) => [state, limit]);
       return (statement(db, sql).all(...params, limit) as SummaryRow[]).map(toSummary);
     },

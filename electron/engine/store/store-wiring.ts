@@ -46,7 +46,7 @@ export function storeCallHandlers(
       else workflow.transition(documentId, to, actor());
       return workflow.detail(documentId);
     },
-    'queue:list': ({ states, limit }) => store.queue({ states, limit: limit ?? 200 }, options.delivery),
+    'queue:list': ({ states, limit, newest }) => store.queue({ states, limit: limit ?? 200, newest }, options.delivery),
     'search:query': ({ query, limit, offset }) => store.search.query(query, { limit, offset }),
   };
 }

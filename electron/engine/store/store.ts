@@ -56,7 +56,7 @@ export interface Store {
   readonly diskGuard: DiskGuard;
   /** Documents with their workflow state and, once queued, their delivery state; oldest in their state first. */
   queue(
-    options: { states?: readonly WorkflowState[] | undefined; limit: number },
+    options: { states?: readonly WorkflowState[] | undefined; limit: number; newest?: boolean | undefined },
     delivery?: DeliveryLookup,
   ): QueueItem[];
   /** Closes batches and documents a crash left half-done; returns what it repaired. */
@@ -97,8 +97,8 @@ export function openStore(options: StoreOptions): Store {
     workflow,
     search,
     diskGuard,
-    queue({ states, limit }, delivery) {
-      const documents = workflow.documents.listByState(states ?? WorkflowStateSchema.options, limit);
+    queue({ states, limit, newest }, delivery) {
+      const documents = workflow.documents.listByState(states ?? WorkflowStateSchema.options, limit, newest);
       const outbox = delivery?.(documents.map((document) => document.id)) ?? new Map<string, OutboxItem>();
       return documents.map((document) => ({
         ...document,

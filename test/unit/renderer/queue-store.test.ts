@@ -30,6 +30,7 @@ describe('queue store', () => {
     expect(rows.map((row) => row.delivery?.state ?? null)).toEqual([null, 'uploading', 'verified']);
     const listed = client.calls.filter((call) => call.name === 'queue:list').map((call) => call.args);
     expect(listed).toContainEqual({ states: ['queued'], limit: 1000 });
+    expect(listed).toContainEqual({ states: ['delivered', 'verified'], limit: 1000, newest: true });
     expect(queueCounts(rows)).toEqual({ all: 3, processing: 1, waiting: 1, sent: 1, problems: 0 });
   });
 

@@ -292,6 +292,19 @@ describe('document workflow', () => {
     ).toEqual([queued, captured].sort());
   });
 
+  it('lists the work longest waiting first, and what went out newest first when asked', async () => {
+    const { s } = store();
+    const first = await documentAt(s, 'verified');
+    const second = await documentAt(s, 'verified');
+    const third = await documentAt(s, 'verified');
+    expect(s.queue({ states: ['verified'], limit: 2 }).map((item) => item.id)).toEqual([first, second]);
+    // A desk with more deliveries than one page holds sees the latest ones.
+    expect(s.queue({ states: ['delivered', 'verified'], limit: 2, newest: true }).map((item) => item.id)).toEqual([
+      third,
+      second,
+    ]);
+  });
+
   it('seals only with a stored PDF', async () => {
     const { s } = store();
     const id = await documentAt(s, 'coded');
