@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDate } from './metadata-validation.js';
 import { PageTransform } from './transforms.js';
 
 export const Id = z.string().min(1).max(100);
@@ -174,16 +175,13 @@ export const OcrState = z.enum(['pending', 'running', 'done', 'failed', 'skipped
 export type OcrState = z.infer<typeof OcrState>;
 
 /** Whether `YYYY-MM-DD` names a day of the calendar (not 2023-02-29, not 2024-13-45). */
-export function isCalendarDate(value: string): boolean {
+export function isIsoCalendarDate(value: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (match === null) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return match !== null && isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]));
 }
 
 /** One check, so a bad value is named once: the shape and the day together. */
-const isoDate = z.string().refine(isCalendarDate, 'a day of the calendar as YYYY-MM-DD');
+const isoDate = z.string().refine(isIsoCalendarDate, 'a day of the calendar as YYYY-MM-DD');
 
 /**
  * The metadata of a digitized result (REQUIREMENTS.md section 5) as stored: every field may be

@@ -1,6 +1,7 @@
 import type { DocumentDetail, ResultMetadata } from '../../../shared/domain.js';
 import type { FieldIssue } from '../../../shared/errors.js';
 import { StationError, isStationError } from '../../../shared/errors.js';
+import { checkDossierCode } from '../../../shared/metadata-validation.js';
 import type { OcrResult } from '../../../shared/ocr.js';
 import type { Settings } from '../../../shared/settings.js';
 import type { Clock } from '../clock.js';
@@ -33,15 +34,6 @@ export interface DocumentFinisherOptions {
   queue: (documentId: string, actor: string) => unknown;
 }
 
-const dossierCodePattern = /^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-(\d{2})(\d{2})(\d{2})-\d{4}$/u;
-
-function isCalendarDate(iso: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/u.exec(iso);
-  if (match === null) return false;
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  return date.getUTCFullYear() === Number(match[1]) && date.getUTCDate() === Number(match[3]);
-}
-
 /** What would make the warehouse or the archive refuse the metadata, found before anything is built. */
 export function metadataIssues(metadata: ResultMetadata, today: string): FieldIssue[] {
   const issues: FieldIssue[] = [];
@@ -59,11 +51,12 @@ export function metadataIssues(metadata: ResultMetadata, today: string): FieldIs
   ) {
     issues.push({ path: 'metadata.validUntil', message: 'before the issue date' });
   }
-  if (!blank(metadata.dossierCode)) {
-    const match = dossierCodePattern.exec(metadata.dossierCode ?? '');
-    if (match === null || !isCalendarDate(`20${match[1]}-${match[2]}-${match[3]}`)) {
-      issues.push({ path: 'metadata.dossierCode', message: 'not <agency id>-YYMMDD-NNNN' });
-    }
+  if (
+    metadata.dossierCode !== null &&
+    !blank(metadata.dossierCode) &&
+    checkDossierCode(metadata.dossierCode) !== null
+  ) {
+    issues.push({ path: 'metadata.dossierCode', message: 'not <agency id>-YYMMDD-NNNN' });
   }
   return issues;
 }
