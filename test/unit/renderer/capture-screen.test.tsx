@@ -1,51 +1,10 @@
 // @vitest-environment jsdom
 import { act } from 'react';
-import type { Root } from 'react-dom/client';
-import { createRoot } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { App } from '../../../renderer/app/App.js';
-import { StationProvider } from '../../../renderer/app/station-context.js';
-import { attachEvents } from '../../../renderer/store/attach-events.js';
-import { createStationStore } from '../../../renderer/store/station-store.js';
-import { createHealthyFake, makePage, settle } from './fake-station-client.js';
+import { makePage, settle } from './fake-station-client.js';
+import { cleanupApp, press, renderApp } from './render-app.js';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let root: Root | null = null;
-let container: HTMLElement | null = null;
-
-afterEach(() => {
-  act(() => root?.unmount());
-  container?.remove();
-  root = null;
-});
-
-/** Renders the whole app against a healthy fake engine, loaded as main.tsx would. */
-async function renderApp() {
-  const client = createHealthyFake();
-  const store = createStationStore(client);
-  attachEvents(store, client);
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-  await act(async () => {
-    root?.render(
-      <StationProvider store={store}>
-        <App />
-      </StationProvider>,
-    );
-    await store.getState().loadApp();
-    await store.getState().loadDevices();
-  });
-  return { client, store, view: container };
-}
-
-async function press(key: string, init: KeyboardEventInit = {}) {
-  await act(async () => {
-    window.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init }));
-    await settle();
-  });
-}
+afterEach(cleanupApp);
 
 function field(view: HTMLElement, label: string): HTMLInputElement | HTMLSelectElement {
   const element = [...view.querySelectorAll('label')].find((candidate) => candidate.textContent === label);
@@ -56,7 +15,7 @@ function field(view: HTMLElement, label: string): HTMLInputElement | HTMLSelectE
 
 describe('capture screen', () => {
   it('shows the Vietnamese title and a labelled device picker with the demo scanner', async () => {
-    const { view } = await renderApp();
+    const { view } = await renderApp({ loadDevices: true });
     expect(view.querySelector('h1')?.textContent).toBe('Trạm Số hóa');
     expect(document.title).toBe('Quét · Trạm Số hóa');
     const picker = field(view, 'Máy quét') as HTMLSelectElement;
@@ -65,7 +24,7 @@ describe('capture screen', () => {
   });
 
   it('scans on F2, shows progress and one "Trang N" image per captured page', async () => {
-    const { client, view } = await renderApp();
+    const { client, view } = await renderApp({ loadDevices: true });
     await press('F2');
     expect(client.callNames()).toContain('scan:start');
 
@@ -84,7 +43,7 @@ describe('capture screen', () => {
   });
 
   it('stops the scan on Esc', async () => {
-    const { client } = await renderApp();
+    const { client } = await renderApp({ loadDevices: true });
     await press('Enter', { ctrlKey: true });
     await act(async () => {
       client.emit('scan:started', { batchId: 'b1', deviceId: 'demo', expectedPages: 5 });
@@ -97,7 +56,7 @@ describe('capture screen', () => {
   });
 
   it('explains a paper jam in Vietnamese with a Continue button', async () => {
-    const { client, view } = await renderApp();
+    const { client, view } = await renderApp({ loadDevices: true });
     await press('F2');
     await act(async () => {
       client.emit('scan:failed', { batchId: 'b1', pageCount: 0, error: { code: 'scan/paper-jam', message: 'jam' } });
@@ -109,7 +68,7 @@ describe('capture screen', () => {
   });
 
   it('switches the whole screen to English from the header', async () => {
-    const { view } = await renderApp();
+    const { view } = await renderApp({ loadDevices: true });
     const english = [...view.querySelectorAll('button')].find((button) => button.textContent === 'English');
     await act(async () => {
       english?.click();

@@ -1,26 +1,12 @@
 // @vitest-environment jsdom
 import { act } from 'react';
-import type { Root } from 'react-dom/client';
-import { createRoot } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DocumentDetail, ResultMetadata } from '../../../shared/domain.js';
-import { App } from '../../../renderer/app/App.js';
-import { StationProvider } from '../../../renderer/app/station-context.js';
-import { attachEvents } from '../../../renderer/store/attach-events.js';
-import { createStationStore } from '../../../renderer/store/station-store.js';
 import type { FakeStationClient } from './fake-station-client.js';
 import { createHealthyFake, makePage, settle } from './fake-station-client.js';
+import { cleanupApp, click as clickOnce, press, renderApp } from './render-app.js';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let root: Root | null = null;
-let container: HTMLElement | null = null;
-
-afterEach(() => {
-  act(() => root?.unmount());
-  container?.remove();
-  root = null;
-});
+afterEach(cleanupApp);
 
 const emptyMetadata: ResultMetadata = {
   digitizationCode: null,
@@ -94,25 +80,9 @@ function createDeskFake(initial: DocumentDetail): { client: FakeStationClient; c
   return { client, current: () => detail };
 }
 
-async function renderIndex(client: FakeStationClient, documentId: string | null = 'd1') {
-  const store = createStationStore(client);
-  attachEvents(store, client);
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-  await act(async () => {
-    root?.render(
-      <StationProvider store={store}>
-        <App />
-      </StationProvider>,
-    );
-    await store.getState().loadApp();
-    if (documentId === null) store.getState().showScreen('index');
-    else store.getState().openDocument(documentId, 'index');
-    await settle();
-    await settle();
-  });
-  return { store, view: container };
+/** Renders the app on the index screen with `documentId` open, or with none open when it is null. */
+function renderIndex(client: FakeStationClient, documentId: string | null = 'd1') {
+  return renderApp({ client, screen: 'index', document: documentId ?? undefined });
 }
 
 /** The control labelled `label` (the label's text without the required mark). */
@@ -149,21 +119,12 @@ async function typeInto(input: HTMLInputElement | HTMLTextAreaElement, text: str
   });
 }
 
-async function pressOn(target: EventTarget, key: string, init: KeyboardEventInit = {}) {
-  await act(async () => {
-    target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init }));
-    await settle();
-    await settle();
-  });
+function pressOn(target: EventTarget, key: string, init: KeyboardEventInit = {}) {
+  return press(key, init, target, 2);
 }
 
-async function click(element: Element | null | undefined) {
-  if (!(element instanceof HTMLElement)) throw new Error('nothing to click');
-  await act(async () => {
-    element.click();
-    await settle();
-    await settle();
-  });
+function click(element: Element | null | undefined) {
+  return clickOnce(element, 2);
 }
 
 function button(view: HTMLElement, text: string): HTMLButtonElement {

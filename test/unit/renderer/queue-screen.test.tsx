@@ -1,27 +1,13 @@
 // @vitest-environment jsdom
 import { act } from 'react';
-import type { Root } from 'react-dom/client';
-import { createRoot } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutboxItem, QueueItem, SyncStatus } from '../../../shared/domain.js';
-import { App } from '../../../renderer/app/App.js';
-import { StationProvider } from '../../../renderer/app/station-context.js';
 import { vi as viMessages } from '../../../renderer/i18n/vi.js';
-import { attachEvents } from '../../../renderer/store/attach-events.js';
-import { createStationStore } from '../../../renderer/store/station-store.js';
 import { createHealthyFake, settle } from './fake-station-client.js';
 import { handleQueue, makeDelivery, makeQueueItem, makeSummary, makeSyncStatus } from './queue-fixtures.js';
+import { cleanupApp, click, press, renderApp } from './render-app.js';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let root: Root | null = null;
-let container: HTMLElement | null = null;
-
-afterEach(() => {
-  act(() => root?.unmount());
-  container?.remove();
-  root = null;
-});
+afterEach(cleanupApp);
 
 /** Renders the app on the queue screen (Alt+4) against a fake engine serving `items`. */
 async function renderQueue(
@@ -31,36 +17,7 @@ async function renderQueue(
 ) {
   const client = createHealthyFake();
   handleQueue(client, items, status, foreign);
-  const store = createStationStore(client);
-  attachEvents(store, client);
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-  await act(async () => {
-    root?.render(
-      <StationProvider store={store}>
-        <App />
-      </StationProvider>,
-    );
-    await store.getState().loadApp();
-  });
-  await press('4', { altKey: true });
-  return { client, store, view: container };
-}
-
-async function press(key: string, init: KeyboardEventInit = {}, target: EventTarget = window) {
-  await act(async () => {
-    target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init }));
-    await settle();
-  });
-}
-
-async function click(element: Element | null | undefined) {
-  if (!(element instanceof HTMLElement)) throw new Error('nothing to click');
-  await act(async () => {
-    element.click();
-    await settle();
-  });
+  return renderApp({ client, screen: 'queue' });
 }
 
 function button(view: HTMLElement, name: string): HTMLButtonElement {
@@ -320,21 +277,8 @@ describe('queue screen', () => {
     const client = createHealthyFake();
     handleQueue(client, []);
     client.handle('queue:list', () => ({ ok: false, error: { code: 'store/corrupt', message: 'sqlite' } }));
-    const store = createStationStore(client);
-    attachEvents(store, client);
-    container = document.createElement('div');
-    document.body.append(container);
-    root = createRoot(container);
-    await act(async () => {
-      root?.render(
-        <StationProvider store={store}>
-          <App />
-        </StationProvider>,
-      );
-      store.getState().showScreen('queue');
-      await settle();
-    });
-    expect(container.querySelector('[role="alert"]')?.textContent).toBe(
+    const { view } = await renderApp({ client, screen: 'queue' });
+    expect(view.querySelector('[role="alert"]')?.textContent).toBe(
       `Không tải được hàng đợi: ${viMessages['error.store/corrupt']}`,
     );
   });

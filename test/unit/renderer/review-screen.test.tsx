@@ -1,59 +1,22 @@
 // @vitest-environment jsdom
 import { act } from 'react';
-import type { Root } from 'react-dom/client';
-import { createRoot } from 'react-dom/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { App } from '../../../renderer/app/App.js';
-import { StationProvider } from '../../../renderer/app/station-context.js';
 import { columnsFor, visibleRange } from '../../../renderer/features/review/virtual-grid.js';
 import { createTranslator, describeError } from '../../../renderer/i18n/i18n.js';
-import { attachEvents } from '../../../renderer/store/attach-events.js';
 import { orderedPages } from '../../../renderer/store/review-slice.js';
-import { createStationStore } from '../../../renderer/store/station-store.js';
 import { settle } from './fake-station-client.js';
 import type { ReviewEngine } from './review-fixtures.js';
 import { oneDocument } from './review-fixtures.js';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let root: Root | null = null;
-let container: HTMLElement | null = null;
+import { cleanupApp, press, renderApp } from './render-app.js';
 
 afterEach(() => {
-  act(() => root?.unmount());
-  container?.remove();
-  root = null;
+  cleanupApp();
   vi.useRealTimers();
 });
 
 /** Renders the whole app on the review screen with document d1 of `engine` open. */
-async function renderReview(engine: ReviewEngine) {
-  const client = engine.client;
-  const store = createStationStore(client);
-  attachEvents(store, client);
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-  await act(async () => {
-    await store.getState().loadApp();
-    await store.getState().loadDevices();
-    store.getState().openDocument('d1');
-    root?.render(
-      <StationProvider store={store}>
-        <App />
-      </StationProvider>,
-    );
-    await settle();
-  });
-  await act(async () => settle());
-  return { client, store, view: container };
-}
-
-async function press(key: string, init: KeyboardEventInit = {}, target: EventTarget = window) {
-  await act(async () => {
-    target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init }));
-    await settle();
-  });
+function renderReview(engine: ReviewEngine) {
+  return renderApp({ client: engine.client, loadDevices: true, document: 'd1', loadBeforeMount: true });
 }
 
 function options(view: HTMLElement): HTMLElement[] {

@@ -1,33 +1,19 @@
 // @vitest-environment jsdom
 import { act } from 'react';
-import type { Root } from 'react-dom/client';
-import { createRoot } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallArgs, CallValue } from '../../../shared/contract.js';
 import type { CallResult } from '../../../shared/errors.js';
-import { App } from '../../../renderer/app/App.js';
-import { StationProvider } from '../../../renderer/app/station-context.js';
 import { vi as viMessages } from '../../../renderer/i18n/vi.js';
-import { attachEvents } from '../../../renderer/store/attach-events.js';
 import { searchDebounceMs } from '../../../renderer/store/search-slice.js';
-import { createStationStore } from '../../../renderer/store/station-store.js';
 import { createHealthyFake, settle } from './fake-station-client.js';
 import { makeHit, makeSummary } from './queue-fixtures.js';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+import { cleanupApp, press, renderApp } from './render-app.js';
 
 type SearchHandler = (
   args: CallArgs<'search:query'>,
 ) => CallResult<CallValue<'search:query'>> | Promise<CallResult<CallValue<'search:query'>>>;
 
-let root: Root | null = null;
-let container: HTMLElement | null = null;
-
-afterEach(() => {
-  act(() => root?.unmount());
-  container?.remove();
-  root = null;
-});
+afterEach(cleanupApp);
 
 const decision = makeSummary('d-qd', {
   documentNumber: '123/QĐ-UBND',
@@ -53,35 +39,10 @@ const defaultSearch: SearchHandler = () => ({
 
 /** Renders the app on the search screen (Alt+5) with `search` answering search:query. */
 async function renderSearch(search: SearchHandler = defaultSearch) {
-  const client = createHealthyFake().handle('search:query', search);
-  const store = createStationStore(client);
-  attachEvents(store, client);
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-  await act(async () => {
-    root?.render(
-      <StationProvider store={store}>
-        <App />
-      </StationProvider>,
-    );
-    await store.getState().loadApp();
-  });
-  await press('5', { altKey: true });
-  const box = container.querySelector<HTMLInputElement>('#search-box');
+  const rendered = await renderApp({ client: createHealthyFake().handle('search:query', search), screen: 'search' });
+  const box = rendered.view.querySelector<HTMLInputElement>('#search-box');
   if (box === null) throw new Error('no search box');
-  return { client, store, view: container, box };
-}
-
-async function press(key: string, init: KeyboardEventInit = {}, target: EventTarget = window) {
-  let prevented = false;
-  await act(async () => {
-    const event = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init });
-    target.dispatchEvent(event);
-    prevented = event.defaultPrevented;
-    await settle();
-  });
-  return prevented;
+  return { ...rendered, box };
 }
 
 /** Sets a field's value as the browser does after a keystroke, so React's onChange runs. */

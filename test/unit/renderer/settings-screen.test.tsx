@@ -1,28 +1,14 @@
 // @vitest-environment jsdom
 import { act } from 'react';
-import type { Root } from 'react-dom/client';
-import { createRoot } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScanProfile } from '../../../shared/domain.js';
 import type { EffectiveSettings, SettingsFile } from '../../../shared/settings.js';
-import { App } from '../../../renderer/app/App.js';
-import { StationProvider } from '../../../renderer/app/station-context.js';
 import { settingsPatch } from '../../../renderer/features/settings/settings-form.js';
-import { attachEvents } from '../../../renderer/store/attach-events.js';
-import { createStationStore } from '../../../renderer/store/station-store.js';
 import type { FakeStationClient } from './fake-station-client.js';
 import { createHealthyFake, demoDevice, makeSettings, settle } from './fake-station-client.js';
+import { cleanupApp, click as clickOnce, renderApp } from './render-app.js';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let root: Root | null = null;
-let container: HTMLElement | null = null;
-
-afterEach(() => {
-  act(() => root?.unmount());
-  container?.remove();
-  root = null;
-});
+afterEach(cleanupApp);
 
 const standardProfile: ScanProfile = {
   name: 'standard',
@@ -61,28 +47,9 @@ function createSettingsFake(locked: string[] = []): { client: FakeStationClient;
   return { client, patches };
 }
 
-async function renderSettings(client: FakeStationClient) {
-  const store = createStationStore(client);
-  attachEvents(store, client);
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-  await act(async () => {
-    root?.render(
-      <StationProvider store={store}>
-        <App />
-      </StationProvider>,
-    );
-    await store.getState().loadApp();
-    await settle();
-  });
-  // Alt+6 shows the settings, as the clerk would.
-  await act(async () => {
-    window.dispatchEvent(new KeyboardEvent('keydown', { key: '6', altKey: true, bubbles: true, cancelable: true }));
-    await settle();
-    await settle();
-  });
-  return { store, view: container };
+/** Renders the app and shows the settings with Alt+6, as the clerk would. */
+function renderSettings(client: FakeStationClient) {
+  return renderApp({ client, screen: 'settings' });
 }
 
 function control(view: HTMLElement, label: string): HTMLInputElement {
@@ -104,13 +71,8 @@ async function setValue(input: HTMLInputElement | HTMLSelectElement, value: stri
   });
 }
 
-async function click(element: Element | null | undefined) {
-  if (!(element instanceof HTMLElement)) throw new Error('nothing to click');
-  await act(async () => {
-    element.click();
-    await settle();
-    await settle();
-  });
+function click(element: Element | null | undefined) {
+  return clickOnce(element, 2);
 }
 
 function button(view: HTMLElement, text: string): HTMLButtonElement {
