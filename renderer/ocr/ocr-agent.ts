@@ -42,14 +42,31 @@ export interface OcrAgent {
   stop(): Promise<void>;
 }
 
-/** Base64 to bytes without a long main-thread loop where the browser decodes natively. */
-function decodeBase64(text: string): Uint8Array {
+/** Characters of base64 decoded per main-thread task (a multiple of 4): a few milliseconds each. */
+const base64SliceChars = 128 * 1024;
+
+/**
+ * Base64 to bytes without a long main-thread task: natively where the browser has
+ * `Uint8Array.fromBase64`, otherwise slice by slice, yielding to the page between slices (a 300 dpi
+ * page is about 2 MB of base64, over 100 ms in one loop on a busy 2-core machine).
+ */
+export async function decodeBase64(text: string, yieldToPage: () => Promise<void> = nextTask): Promise<Uint8Array> {
   const native = (Uint8Array as unknown as { fromBase64?: (input: string) => Uint8Array }).fromBase64;
   if (native !== undefined) return native(text);
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const bytes = new Uint8Array((text.length / 4) * 3 - padding);
+  let written = 0;
+  for (let start = 0; start < text.length; start += base64SliceChars) {
+    if (start > 0) await yieldToPage();
+    const binary = atob(text.slice(start, start + base64SliceChars));
+    for (let i = 0; i < binary.length; i += 1) bytes[written + i] = binary.charCodeAt(i);
+    written += binary.length;
+  }
   return bytes;
+}
+
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function shapeOf(error: unknown): StationErrorShape {
@@ -101,7 +118,7 @@ export function startOcrAgent(options: OcrAgentOptions): OcrAgent {
     void (async () => {
       try {
         const result = await pool.recognize({
-          image: decodeBase64(job.dataBase64),
+          image: await decodeBase64(job.dataBase64),
           key: job.sha256,
           priority: job.priority,
           detectOrientation: job.detectOrientation,

@@ -4,7 +4,7 @@ import type { OcrJob, OcrRequest, OcrResult } from '../../../shared/ocr.js';
 import { cancelledError } from '../../../shared/ocr-queue.js';
 import { defaultSettings } from '../../../shared/settings.js';
 import type { AgentOcrEngine, OcrAgent } from '../../../renderer/ocr/ocr-agent.js';
-import { startOcrAgent } from '../../../renderer/ocr/ocr-agent.js';
+import { decodeBase64, startOcrAgent } from '../../../renderer/ocr/ocr-agent.js';
 import { FakeStationClient } from '../renderer/fake-station-client.js';
 
 /** A pool of `size` that answers each request when the test says; results name the image. */
@@ -174,5 +174,23 @@ describe('the renderer OCR agent', () => {
     expect(released).toEqual([{ jobIds: ['page-7:7'] }]);
     expect(engine.terminated).toBe(true);
     expect(agent!.state).toBe('stopped');
+  });
+});
+
+describe('decodeBase64', () => {
+  it('decodes a page-sized image slice by slice, yielding to the page between slices, byte for byte', async () => {
+    // Node 20 has no Uint8Array.fromBase64, like the Chromium of these machines: the sliced path runs.
+    expect((Uint8Array as unknown as { fromBase64?: unknown }).fromBase64).toBeUndefined();
+    for (const size of [0, 1, 2, 3, 98_304, 98_305, 1_500_001]) {
+      const bytes = Buffer.from(Array.from({ length: size }, (_, i) => (i * 7919 + (i >> 8)) & 0xff));
+      let yields = 0;
+      const decoded = await decodeBase64(bytes.toString('base64'), () => {
+        yields += 1;
+        return Promise.resolve();
+      });
+      expect(Buffer.from(decoded).equals(bytes), `size ${size}`).toBe(true);
+      // 128 Ki characters of base64 per task: a 1.5 MB image takes 16 tasks, not one.
+      expect(yields).toBe(Math.max(0, Math.ceil((Math.ceil(size / 3) * 4) / (128 * 1024)) - 1));
+    }
   });
 });
