@@ -92,6 +92,22 @@ function changedPatch(next: IndexPatch, stored: IndexPatch): Partial<IndexPatch>
   };
 }
 
+/** The index state of no document yet: where a screen starts and where opening another resets to. */
+const emptyIndexDocument = {
+  indexDetail: null,
+  indexStored: null,
+  indexForm: null,
+  indexTouched: {},
+  indexBlurred: {},
+  indexSources: {},
+  indexQr: [],
+  indexProposedCode: null,
+  indexShowIssues: null,
+  indexEngineIssues: {},
+  indexError: null,
+  indexOutcome: null,
+} satisfies Partial<IndexingSlice>;
+
 /** Creates the indexing slice. */
 export function createIndexingSlice(client: StationClient, set: SliceSet, get: SliceGet): IndexingSlice {
   function today(): string {
@@ -159,39 +175,13 @@ export function createIndexingSlice(client: StationClient, set: SliceSet, get: S
 
   return {
     indexDocumentId: null,
-    indexDetail: null,
-    indexStored: null,
-    indexForm: null,
-    indexTouched: {},
-    indexBlurred: {},
-    indexSources: {},
-    indexQr: [],
-    indexProposedCode: null,
-    indexShowIssues: null,
-    indexEngineIssues: {},
-    indexError: null,
+    ...emptyIndexDocument,
     indexBusy: 'idle',
-    indexOutcome: null,
     indexCandidates: [],
     indexCandidatesLoaded: false,
 
     async loadIndexDocument(documentId) {
-      set({
-        indexDocumentId: documentId,
-        indexDetail: null,
-        indexStored: null,
-        indexForm: null,
-        indexTouched: {},
-        indexBlurred: {},
-        indexSources: {},
-        indexQr: [],
-        indexProposedCode: null,
-        indexShowIssues: null,
-        indexEngineIssues: {},
-        indexError: null,
-        indexBusy: 'loading',
-        indexOutcome: null,
-      });
+      set({ indexDocumentId: documentId, ...emptyIndexDocument, indexBusy: 'loading' });
       const result = await client.call('documents:get', { documentId });
       if (get().indexDocumentId !== documentId) return;
       if (!result.ok) {
