@@ -27,6 +27,15 @@ export const PageTransform = z.discriminatedUnion('kind', [
 ]);
 export type PageTransform = z.infer<typeof PageTransform>;
 
+/** The clockwise quarter turns the `rotate` edits add up to (deskew and crop do not turn the page). */
+export function totalRotation(transforms: readonly PageTransform[]): 0 | 90 | 180 | 270 {
+  const sum = transforms.reduce(
+    (total, transform) => (transform.kind === 'rotate' ? total + transform.degrees : total),
+    0,
+  );
+  return (((sum % 360) + 360) % 360) as 0 | 90 | 180 | 270;
+}
+
 export const PageTransforms = z.array(PageTransform).max(32);
 export type PageTransforms = z.infer<typeof PageTransforms>;
 

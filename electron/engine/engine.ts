@@ -165,6 +165,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const desk = createDesk({
     store,
     events,
+    ocr: ocr.scheduler,
     imaging,
     capture,
     sync,

@@ -132,15 +132,6 @@ export function orderedPages(document: Pick<DocumentDetail, 'pages'> | null): Do
   );
 }
 
-/** The clockwise quarter turns the clerk's edits add up to, for showing a thumbnail of the original turned. */
-export function totalRotation(transforms: readonly PageTransform[]): 0 | 90 | 180 | 270 {
-  const sum = transforms.reduce(
-    (total, transform) => (transform.kind === 'rotate' ? total + transform.degrees : total),
-    0,
-  );
-  return (((sum % 360) + 360) % 360) as 0 | 90 | 180 | 270;
-}
-
 /**
  * The transforms after turning the page by `degrees`: merged into a trailing rotation (the turn
  * applies to the page as it looks now), dropped when it comes back to upright.

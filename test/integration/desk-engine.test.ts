@@ -148,6 +148,8 @@ describe('the clerk desk through the contract (demo scanner, reference warehouse
       }),
     );
     expect(rotated.pages[0]!.transforms).toEqual([{ kind: 'rotate', degrees: 90 }]);
+    // Turned another way than OCR read it: its text is read again (no OCR pool runs in this suite).
+    expect(rotated.pages[0]!.ocrState).toBe('pending');
     const reordered = await ok(
       callEngine(engine, 'documents:reorder-pages', { documentId: decision.id, pageIds: [second!.id, first!.id] }),
     );
@@ -201,8 +203,9 @@ describe('the clerk desk through the contract (demo scanner, reference warehouse
     expect(cleaned.heightPx).toBeLessThan(cleaned.widthPx);
     const decoded = await sharp(Buffer.from(cleaned.dataBase64, 'base64')).metadata();
     expect(decoded).toMatchObject({ format: 'jpeg', width: cleaned.widthPx, height: cleaned.heightPx });
-    // Undo the turn: the document goes out upright.
+    // Undo the turn: the document goes out upright, with the text OCR reads again.
     await ok(callEngine(engine, 'pages:set-transforms', { pageId: first!.id, transforms: [] }));
+    engine.store.ocr.save(first!.id, ocrOf(pageText(sampleOf.get(first!.id)!)), new Date().toISOString());
   }, 120_000);
 
   it('suggests the index values from the OCR text and proposes the digitization code', async () => {

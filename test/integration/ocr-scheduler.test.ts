@@ -212,6 +212,58 @@ describe('OCR in the engine', () => {
     expect(rerun.result!.orientation).toBe(270);
     expect(rerun.result!.text).toBe(auto.result!.text);
     expect([rerun.result!.widthPx, rerun.result!.heightPx]).toEqual([auto.result!.widthPx, auto.result!.heightPx]);
+
+    // The clerk turns the page in review the way OCR already read it: nothing to read again.
+    const turn = (degrees: 90 | 270) => [{ kind: 'rotate' as const, degrees }];
+    await value(engine, 'pages:set-transforms', { pageId: pageId!, transforms: turn(270) });
+    expect((await stored(engine, pageId!)).state).toBe('done');
+    // Turned another way, the page is read again that way up, before anything else waiting.
+    const turned = waitFor(engine, 'ocr:page-recognized', (payload) => payload.pageId === pageId);
+    const detail = await value(engine, 'pages:set-transforms', { pageId: pageId!, transforms: turn(90) });
+    expect(detail.pages.find((page) => page.id === pageId)?.ocrState).toBe('pending');
+    await turned;
+    const upsideDown = await stored(engine, pageId!);
+    expect(upsideDown.result!.orientation).toBe(90);
+    expect(characterErrorRate(upsideDown.result!.text, pages[3]!.text)).toBeGreaterThan(maxCer);
+    // Without a turn of the clerk's, OCR finds the way up again.
+    const back = waitFor(engine, 'ocr:page-recognized', (payload) => payload.pageId === pageId);
+    await value(engine, 'pages:set-transforms', { pageId: pageId!, transforms: [] });
+    await back;
+    const upright = await stored(engine, pageId!);
+    expect(upright.result!.orientation).toBe(270);
+    expect(upright.result!.text).toBe(auto.result!.text);
+  });
+
+  it('never reads a page removed while it waits, and a page gone from the store holds up nothing behind it', async () => {
+    const events = record(engine);
+    // A window is attached and claims nothing, so the pages wait where the test can reach them.
+    const heartbeat = setInterval(() => void callEngine(engine, 'ocr:claim', { max: 0 }), 300);
+    let idle: Promise<void>;
+    let kept: string | undefined;
+    try {
+      await callEngine(engine, 'ocr:claim', { max: 0 });
+      const [removed, vanished, last] = await scan(engine, 3);
+      kept = last;
+      expect(engine.ocr.scheduler.status()).toMatchObject({ queued: 3 });
+      // The clerk deletes a page: it leaves the queue with it.
+      await value(engine, 'pages:remove', { pageId: removed! });
+      expect(engine.ocr.scheduler.status()).toMatchObject({ queued: 2 });
+      // A page deleted without telling OCR (a discarded document): its turn comes and it is skipped.
+      engine.store.workflow.removePage(vanished!, 'test');
+      idle = engine.ocr.scheduler.idle();
+    } finally {
+      clearInterval(heartbeat);
+    }
+    // The window goes; the Node pool takes what waits: the vanished page first, then the kept one.
+    await Promise.race([
+      idle,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('OCR stalled behind a vanished page')), 60_000)),
+    ]);
+    const recognised = events
+      .filter((event) => event.name === 'ocr:page-recognized')
+      .map((event) => (event.payload as { pageId: string }).pageId);
+    expect(recognised).toEqual([kept]);
+    expect((await stored(engine, kept!)).state).toBe('done');
   });
 
   it('drops a page withdrawn while a window holds it', async () => {

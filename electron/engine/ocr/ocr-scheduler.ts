@@ -248,11 +248,11 @@ export function createOcrScheduler(options: OcrSchedulerOptions): OcrScheduler {
     return true;
   }
 
-  /** Runs one job on the Node pool. */
-  function runOnNode(job: Job): void {
+  /** Runs one job on the Node pool; false when its page is gone (deleted, purged, sealed) and the job was dropped. */
+  function runOnNode(job: Job): boolean {
     job.state = 'node';
     job.controller = new AbortController();
-    if (!setState(job.pageId, 'running')) return;
+    if (!setState(job.pageId, 'running')) return false;
     const started = now();
     const settings = options.settings().ocr;
     const work = (async () => {
@@ -293,6 +293,7 @@ export function createOcrScheduler(options: OcrSchedulerOptions): OcrScheduler {
       settleIdle();
       schedule(0);
     });
+    return true;
   }
 
   /** Hands waiting pages to the Node pool when no renderer is there, and takes back expired claims. */
@@ -319,8 +320,8 @@ export function createOcrScheduler(options: OcrSchedulerOptions): OcrScheduler {
           wakeAt = Math.min(wakeAt, eligibleAt);
           continue;
         }
-        free -= 1;
-        runOnNode(job);
+        // A dropped job takes no place: the next waiting page goes instead.
+        if (runOnNode(job)) free -= 1;
       }
     } else if (options.nodeFallback && !nodeUnavailable && ordered('queued').length > 0) {
       // Check again when the renderer would count as gone.

@@ -1,11 +1,14 @@
 import type { DocumentDetail, QrFinding } from '../../../shared/domain.js';
 import { StationError } from '../../../shared/errors.js';
 import type { Settings } from '../../../shared/settings.js';
+import type { PageTransform } from '../../../shared/transforms.js';
+import { totalRotation } from '../../../shared/transforms.js';
 import type { Clock } from '../clock.js';
 import type { CallHandlers } from '../dispatcher.js';
 import type { EventBus } from '../event-bus.js';
 import type { ImagingPool } from '../imaging/imaging-pool.js';
 import type { Logger } from '../logging/logger.js';
+import type { OcrScheduler } from '../ocr/ocr-scheduler.js';
 import type { CaptureService } from '../scan/capture-service.js';
 import { appendAudit, localActor } from '../store/audit-log.js';
 import type { Store } from '../store/store.js';
@@ -44,6 +47,8 @@ export interface DeskOptions {
   settings: () => Settings;
   clock: Clock;
   logger: Logger;
+  /** OCR of the desk's pages: a removed page leaves the queue, a page the clerk turns is read again. */
+  ocr: Pick<OcrScheduler, 'rerun' | 'withdraw'>;
   /** Who the audit log names for the clerk's steps; the OS user by default. */
   actor?: () => string;
   /** Pages the demo scanner delivers when `scan:insert` gives no count. */
@@ -96,7 +101,21 @@ export function createDesk(options: DeskOptions): Desk {
     return documentId;
   }
 
+  /**
+   * After the clerk turned a page: it is read again that way up, unless its text was already read
+   * so (OCR found the same turn); with no turn of the clerk's left, OCR finds the way up itself.
+   */
+  function rereadIfTurned(pageId: string, before: readonly PageTransform[], after: readonly PageTransform[]): void {
+    const turn = totalRotation(after);
+    const clerkTurns = after.some((transform) => transform.kind === 'rotate');
+    const turnedBefore = before.some((transform) => transform.kind === 'rotate');
+    if (clerkTurns === turnedBefore && turn === totalRotation(before)) return;
+    if (clerkTurns && store.ocr.get(pageId)?.orientation === turn) return;
+    options.ocr.rerun(pageId, clerkTurns ? turn : undefined);
+  }
+
   function splitAtBlanks(documentId: string, who: string): string[] {
+    const separators: string[] = [];
     const ids = store.db
       .transaction(() => {
         const pages = workflow.documents.pages(documentId);
@@ -119,7 +138,10 @@ export function createDesk(options: DeskOptions): Desk {
           );
         }
         // The separator sheets leave the document first, so each run starts right after the previous one.
-        for (const page of pages) if (page.blank) workflow.removePage(page.id, who);
+        for (const page of pages.filter((each) => each.blank)) {
+          workflow.removePage(page.id, who);
+          separators.push(page.id);
+        }
         const ids = [documentId];
         let current = documentId;
         for (const next of runs.slice(1)) {
@@ -131,6 +153,7 @@ export function createDesk(options: DeskOptions): Desk {
         return ids;
       })
       .immediate();
+    for (const pageId of separators) options.ocr.withdraw(pageId);
     // The split announces the documents it made; removing the separators alone announces nothing.
     events.emit('documents:changed', workflow.documents.summary(documentId));
     return ids;
@@ -157,6 +180,7 @@ export function createDesk(options: DeskOptions): Desk {
         if (replace !== undefined) workflow.removePage(replace, 'system:capture');
       })
       .immediate();
+    if (replace !== undefined) options.ocr.withdraw(replace);
     events.emit('documents:changed', workflow.documents.summary(documentId));
   }
 
@@ -212,12 +236,15 @@ export function createDesk(options: DeskOptions): Desk {
         ]);
       }
       workflow.removePage(pageId, actor());
+      options.ocr.withdraw(pageId);
       events.emit('documents:changed', workflow.documents.summary(documentId));
       return detail(documentId);
     },
     'pages:set-transforms': ({ pageId, transforms }) => {
       const documentId = documentOf(pageId);
+      const before = workflow.documents.page(pageId).transforms;
       workflow.setPageTransforms(pageId, transforms, actor());
+      rereadIfTurned(pageId, before, transforms);
       events.emit('documents:changed', workflow.documents.summary(documentId));
       return detail(documentId);
     },

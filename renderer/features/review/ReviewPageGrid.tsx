@@ -2,7 +2,8 @@ import type { DragEvent } from 'react';
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { useStation, useT } from '../../app/station-context.js';
 import type { DocumentPage } from '../../../shared/domain.js';
-import { isLowConfidence, totalRotation } from '../../store/review-slice.js';
+import { totalRotation } from '../../../shared/transforms.js';
+import { isLowConfidence } from '../../store/review-slice.js';
 import {
   cellGap,
   cellWidth,
