@@ -5,6 +5,7 @@ import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFString, Standard
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OcrResult } from '../../shared/ocr.js';
+import type { PageTransform } from '../../shared/transforms.js';
 import { renderPage } from '../../electron/engine/imaging/page-cleaner.js';
 import type { PdfPageInput } from '../../electron/engine/pdf/pdfa-writer.js';
 import { buildPdfA, signatureFieldNames } from '../../electron/engine/pdf/pdfa-writer.js';
@@ -49,8 +50,9 @@ function pdftotext(file: string, mode: 'default' | 'raw'): string {
 async function page(
   fixture: { png: Buffer; ocr: OcrResult; dpi: number },
   mode: 'color' | 'gray' | 'lineart',
+  transforms: PageTransform[] = [],
 ): Promise<PdfPageInput> {
-  const rendered = await renderPage(fixture.png, [], { mode, jpegQuality: 60 });
+  const rendered = await renderPage(fixture.png, transforms, { mode, jpegQuality: 60 });
   return {
     image:
       rendered.encoding === 'jpeg'
@@ -79,6 +81,12 @@ describe('PDF/A-2b writer', () => {
         texts: [colour.ocr.text, grey.ocr.text],
       },
       { name: 'alphabet', pages: [await page(bilevel, 'lineart')], texts: [bilevel.ocr.text] },
+      {
+        // The clerk showed the page sideways: the image turned, the OCR in its upright frame.
+        name: 'sideways',
+        pages: [{ ...(await page(bilevel, 'lineart', [{ kind: 'rotate', degrees: 90 }])), ocrTurn: 90 }],
+        texts: [bilevel.ocr.text],
+      },
     );
     dir = fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'sohoa-pdf-writer-'));
     for (const document of documents) {
@@ -114,6 +122,33 @@ describe('PDF/A-2b writer', () => {
         );
         expect(normalise(pageText)).toBe(normalise(text));
       });
+    }
+  });
+
+  it('lays every word on its ink, on a page shown sideways too', async () => {
+    for (const name of ['alphabet', 'sideways']) {
+      const file = files.get(name)!;
+      const { dpi } = documents.find((document) => document.name === name)!.pages[0]!;
+      const out = path.join(tempDir(), 'ink');
+      execFileSync('pdftoppm', ['-png', '-gray', '-r', String(dpi), '-singlefile', file, out]);
+      const { data, info } = await sharp(`${out}.png`).greyscale().raw().toBuffer({ resolveWithObject: true });
+      const xml = execFileSync('pdftotext', ['-bbox', file, '-'], { encoding: 'utf8' });
+      const words = [...xml.matchAll(/xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)</g)];
+      expect(words.length).toBeGreaterThan(20);
+      const px = dpi / 72;
+      for (const [, x0, y0, x1, y1, text] of words) {
+        let dark = 0;
+        let all = 0;
+        for (let y = Math.floor(Number(y0) * px); y < Math.ceil(Number(y1) * px); y += 1) {
+          for (let x = Math.floor(Number(x0) * px); x < Math.ceil(Number(x1) * px); x += 1) {
+            if (x >= info.width || y >= info.height) continue;
+            all += 1;
+            if ((data[y * info.width + x] ?? 255) < 128) dark += 1;
+          }
+        }
+        // A word's box on paper holds ink; the white margin around the text holds none.
+        expect(dark / all, `${name}: "${text}"`).toBeGreaterThan(0.08);
+      }
     }
   });
 

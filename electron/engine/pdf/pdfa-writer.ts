@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import type { PDFContext, PDFRef } from 'pdf-lib';
 import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
-import type { OcrResult } from '../../../shared/ocr.js';
+import type { OcrResult, Orientation } from '../../../shared/ocr.js';
 import {
   buildGlyphlessFont,
   glyphlessAdvance,
@@ -32,6 +32,11 @@ export interface PdfPageInput {
   dpi: number;
   /** Word boxes in this image's pixels; no text layer when absent. */
   ocr?: OcrResult | undefined;
+  /**
+   * The image shows the text turned this much clockwise (a page the clerk turned sideways); `ocr`
+   * is then in the image turned back upright, its width and height swapped for a quarter turn.
+   */
+  ocrTurn?: Orientation | undefined;
 }
 
 export interface PdfDocumentInput {
@@ -232,6 +237,17 @@ function infoDate(date: Date): PDFString {
   );
 }
 
+/** The matrix that shows a `size` frame turned `turn` clockwise on the page (PDF coordinates, y up). */
+function turnMatrix(turn: 90 | 180 | 270, size: { width: number; height: number }): string {
+  const values =
+    turn === 90
+      ? [0, -1, 1, 0, 0, size.width]
+      : turn === 180
+        ? [-1, 0, 0, -1, size.width, size.height]
+        : [0, 1, -1, 0, size.height, 0];
+  return values.map((value) => pdfNumber(value)).join(' ');
+}
+
 /**
  * Builds a PDF/A-2b document: one page per image at 100 % scale, an invisible text layer from the
  * OCR words in a glyph-less embedded font with ToUnicode, XMP metadata mirrored in the Info
@@ -260,14 +276,16 @@ export async function buildPdfA(input: PdfDocumentInput): Promise<Uint8Array> {
     let content = `q\n${pdfNumber(width)} 0 0 ${pdfNumber(height)} 0 0 cm\n/${imageResource} Do\nQ\n`;
     const resources: Record<string, unknown> = { XObject: { [imageResource]: image } };
     if (page.ocr !== undefined && font !== undefined) {
-      const ocrScale = page.widthPx / page.ocr.widthPx;
+      const turn = page.ocrTurn ?? 0;
+      const upright = turn % 180 === 0 ? { width, height } : { width: height, height: width };
+      const ocrScale = (turn % 180 === 0 ? page.widthPx : page.heightPx) / page.ocr.widthPx;
       const text = textLayerOperators(
         page.ocr,
-        { pointsPerPixel: scale * ocrScale, pageHeightPt: height },
+        { pointsPerPixel: scale * ocrScale, pageHeightPt: upright.height },
         fontResource,
       );
       if (text !== '') {
-        content += text;
+        content += turn === 0 ? text : `q\n${turnMatrix(turn, upright)} cm\n${text}Q\n`;
         resources.Font = { [fontResource]: font };
       }
     }

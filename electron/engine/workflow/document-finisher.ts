@@ -2,11 +2,12 @@ import type { DocumentDetail, ResultMetadata } from '../../../shared/domain.js';
 import type { FieldIssue } from '../../../shared/errors.js';
 import { StationError, isStationError } from '../../../shared/errors.js';
 import { checkDossierCode } from '../../../shared/metadata-validation.js';
-import type { OcrResult } from '../../../shared/ocr.js';
 import type { Settings } from '../../../shared/settings.js';
+import type { PageTransform } from '../../../shared/transforms.js';
 import type { Clock } from '../clock.js';
 import type { ImagingPool } from '../imaging/imaging-pool.js';
 import type { Logger } from '../logging/logger.js';
+import { placeOcrOnPage } from '../pdf/ocr-placement.js';
 import type { PdfPageInput } from '../pdf/pdfa-writer.js';
 import { buildPdfA } from '../pdf/pdfa-writer.js';
 import type { ResultXmpMetadata } from '../pdf/xmp.js';
@@ -61,28 +62,6 @@ export function metadataIssues(metadata: ResultMetadata, today: string): FieldIs
   return issues;
 }
 
-/** OCR word boxes from the frame OCR read (the upright capture) to the cleaned page's pixels. */
-function scaleOcr(result: OcrResult, width: number, height: number): OcrResult {
-  const sx = result.widthPx > 0 ? width / result.widthPx : 1;
-  const sy = result.heightPx > 0 ? height / result.heightPx : 1;
-  const box = (b: OcrResult['lines'][number]['bbox']): OcrResult['lines'][number]['bbox'] => ({
-    x0: Math.max(0, Math.min(width, b.x0 * sx)),
-    y0: Math.max(0, Math.min(height, b.y0 * sy)),
-    x1: Math.max(0, Math.min(width, b.x1 * sx)),
-    y1: Math.max(0, Math.min(height, b.y1 * sy)),
-  });
-  return {
-    ...result,
-    widthPx: width,
-    heightPx: height,
-    lines: result.lines.map((line) => ({
-      ...line,
-      bbox: box(line.bbox),
-      words: line.words.map((word) => ({ ...word, bbox: box(word.bbox) })),
-    })),
-  };
-}
-
 function xmpOf(detail: DocumentDetail, stationId: string): ResultXmpMetadata {
   const { metadata } = detail;
   const { extras: _extras, ...fields } = metadata;
@@ -125,13 +104,26 @@ export function createDocumentFinisher(options: DocumentFinisherOptions): Docume
     // One page after another: the imaging pool is shared with capture, and memory stays bounded.
     for (const page of pages) {
       const image = await store.files.read(page.sha256);
-      const { analysis, page: rendered } = await imaging.clean(image, {
-        dpi: page.dpi,
-        transforms: outputTransforms(page),
-        colourPolicy: settings.output.colourPolicy,
-        jpegQuality: settings.output.jpegQuality,
-      });
       const ocr = store.ocr.get(page.id);
+      const text = ocr === undefined || ocr.text.trim() === '' ? undefined : ocr;
+      const clean = (transforms: PageTransform[] | undefined) =>
+        imaging.clean(image, {
+          dpi: page.dpi,
+          transforms,
+          colourPolicy: settings.output.colourPolicy,
+          jpegQuality: settings.output.jpegQuality,
+        });
+      const clerks = outputTransforms(page);
+      let { analysis, page: rendered } = await clean(clerks);
+      let transforms = clerks ?? analysis.transforms;
+      const turn = text === undefined ? 0 : (text.orientation - analysis.orientation + 360) % 360;
+      if (clerks === undefined && turn !== 0) {
+        // OCR read the page another way up than the imaging measured; the text is the better
+        // evidence, so the page turns to match it (the clerk's own turn always wins).
+        transforms = [...transforms, { kind: 'rotate', degrees: turn as 90 | 180 | 270 }];
+        ({ analysis, page: rendered } = await clean(transforms));
+      }
+      const placed = text === undefined ? undefined : placeOcrOnPage(text, transforms, rendered.width, rendered.height);
       pdfPages.push({
         image:
           rendered.encoding === 'jpeg'
@@ -140,7 +132,8 @@ export function createDocumentFinisher(options: DocumentFinisherOptions): Docume
         widthPx: rendered.width,
         heightPx: rendered.height,
         dpi: analysis.dpi,
-        ocr: ocr === undefined || ocr.text.trim() === '' ? undefined : scaleOcr(ocr, rendered.width, rendered.height),
+        ocr: placed?.ocr,
+        ocrTurn: placed?.turn,
       });
     }
     const { metadata } = detail;
