@@ -162,17 +162,13 @@ describe('OCR in the renderer (Chromium web workers)', () => {
     }[];
     const duringOcr = longTasks.filter((task) => task.start >= ocrStarted && task.start <= ocrEnded);
     const overLimit = duringOcr.filter((task) => task.duration > longTaskLimitMs);
-    // On a machine loaded to twice its cores by other programs the OS, not the page, stretches
-    // tasks: the figure is then reported, not asserted. This test itself (Chromium, its OCR worker,
-    // the engine) keeps a 2-core machine near a load of 3, where the limit holds strictly.
-    const load = os.loadavg()[0] ?? 0;
-    if (load > 2 * os.cpus().length) {
-      console.warn(
-        `load ${load.toFixed(1)} > ${os.cpus().length} cores: long tasks not asserted: ${JSON.stringify(overLimit)}`,
-      );
-    } else {
-      expect(overLimit, JSON.stringify(duringOcr)).toEqual([]);
-    }
+    // Asserted whatever the machine's load: the page decodes job images in slices and hands the
+    // recognition to web workers, so nothing it runs should come near the limit.
+    const longest = Math.max(0, ...duringOcr.map((task) => task.duration));
+    console.info(
+      `OCR of ${pageCount} pages: ${duringOcr.length} main-thread tasks over 50 ms, longest ${longest} ms, load ${(os.loadavg()[0] ?? 0).toFixed(1)}`,
+    );
+    expect(overLimit, JSON.stringify(duringOcr)).toEqual([]);
 
     // Nothing left the app's origin, the workers' own requests included.
     const foreign = requests.filter(
