@@ -3,6 +3,7 @@ import type { DocumentDetail, DocumentPage, DocumentSummary } from '../../shared
 import type { StationErrorShape } from '../../shared/errors.js';
 import type { OcrResult } from '../../shared/ocr.js';
 import type { PageTransform } from '../../shared/transforms.js';
+import { totalRotation } from '../../shared/transforms.js';
 import type { MessageKey, MessageParams } from '../i18n/i18n.js';
 import type { StationClient } from '../station/station-client.js';
 import type { SliceGet, SliceSet, StationStore } from './station-store.js';
@@ -87,6 +88,8 @@ export interface ReviewSlice {
   moveReviewSelection: (delta: number) => void;
   /** Turns a page a quarter clockwise (`90`) or counter-clockwise (`-90`) by appending to its transforms. */
   rotatePage: (pageId: string, degrees: 90 | -90 | 180) => Promise<void>;
+  /** Asks OCR to read a page again (a failed read, a doubtful one), the way the clerk turned it. */
+  rereadPage: (pageId: string) => Promise<void>;
   askRemovePage: (pageId: string | null) => void;
   removePage: (pageId: string) => Promise<void>;
   /** Moves a page to `toIndex` in the document's order (0-based, in the order after the move). */
@@ -369,6 +372,23 @@ export function createReviewSlice(client: StationClient, set: SliceSet, get: Sli
         client.call('pages:set-transforms', { pageId, transforms }),
       );
       if (document !== undefined) adoptDocument(document);
+    },
+
+    async rereadPage(pageId) {
+      const at = pagePosition(pageId);
+      const page = orderedPages(get().reviewDocument)[at];
+      if (page === undefined) return;
+      const turned = page.transforms.some((transform) => transform.kind === 'rotate');
+      const queued = await run('review.action.reread', () =>
+        client.call('ocr:rerun', turned ? { pageId, rotation: totalRotation(page.transforms) } : { pageId }),
+      );
+      if (queued === undefined) return;
+      set((state) => ({
+        reviewOcr: { ...state.reviewOcr, [pageId]: { state: 'pending', confidence: null } },
+        reviewOcrResults: Object.fromEntries(Object.entries(state.reviewOcrResults).filter(([id]) => id !== pageId)),
+        reviewNotice: { key: 'review.notice.reread', params: { number: at + 1 } },
+      }));
+      void get().prioritizeOcr([pageId]);
     },
 
     askRemovePage(pageId) {

@@ -179,6 +179,14 @@ describe('the clerk’s desk, end to end', () => {
     expect(reordered.pages[1]?.transforms).toEqual([{ kind: 'rotate', degrees: 90 }]);
     await look('review');
 
+    // The turned page is read again that way up by the window's workers; the OCR view shows its words.
+    await pageCell(2).click();
+    await page.keyboard.press('t');
+    await page.getByText(/Độ tin cậy OCR trung bình/).waitFor({ timeout: 120_000 });
+    await page.getByRole('button', { name: /^Nhận dạng lại/ }).waitFor();
+    await look('review-ocr');
+    await page.keyboard.press('t');
+
     await documentButton(7).click();
     await pageCell(2).click();
     await page.keyboard.press('Delete');

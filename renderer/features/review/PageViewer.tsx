@@ -170,18 +170,50 @@ function OcrView(props: { page: DocumentPage; label: string }) {
   const threshold = useStation((state) => state.settings?.values.ocr.lowConfidenceThreshold ?? 85);
   const language = useStation((state) => state.language);
   const loadPageOcr = useStation((state) => state.loadPageOcr);
+  const rereadPage = useStation((state) => state.rereadPage);
+  const busy = useStation((state) => state.reviewBusy !== null);
   const key = imageKey(page, 'original', sizeBuckets[0]);
   const image = useStation((state) => state.reviewImages[key]);
   const loadViewerImage = useStation((state) => state.loadViewerImage);
 
+  // The result is fetched when the page is first shown and when OCR has read it; a page waiting
+  // for OCR or failed is not asked again and again (the events and "Nhận dạng lại" move it on).
+  const wanted = ocr === undefined || ocr.state === 'done';
   useEffect(() => {
-    void loadPageOcr(page.id, true);
+    if (wanted) void loadPageOcr(page.id, true);
+  }, [page.id, wanted, ocr?.state, loadPageOcr]);
+  useEffect(() => {
     void loadViewerImage(page.id, 'original', sizeBuckets[0]);
-  }, [page.id, ocr?.state, loadPageOcr, loadViewerImage]);
+  }, [page.id, loadViewerImage]);
 
+  const reread = (
+    <button
+      type="button"
+      className="button button-quiet"
+      disabled={busy || ocr?.state === 'pending' || ocr?.state === 'running'}
+      aria-keyshortcuts="Shift+T"
+      onClick={() => void rereadPage(page.id)}
+    >
+      {t('review.viewer.reread')} <kbd>Shift+T</kbd>
+    </button>
+  );
   if (result === undefined) {
+    const waiting = ocr?.state === 'pending' || ocr?.state === 'running';
+    const message =
+      ocr?.state === 'loading'
+        ? t('review.viewer.loading')
+        : waiting
+          ? t('review.viewer.ocrWaiting')
+          : ocr?.state === 'failed'
+            ? t('review.viewer.ocrFailed')
+            : t('review.viewer.ocrNone');
     return (
-      <p className="empty">{ocr?.state === 'loading' ? t('review.viewer.loading') : t('review.viewer.ocrNone')}</p>
+      <div className="review-ocr">
+        <p className="empty" role="status">
+          {message}
+        </p>
+        {!waiting && ocr?.state !== 'loading' && reread}
+      </div>
     );
   }
   if (image?.state !== 'ready') {
@@ -194,7 +226,7 @@ function OcrView(props: { page: DocumentPage; label: string }) {
   return (
     <div className="review-ocr">
       <p className="review-ocr-confidence">
-        {t('review.viewer.ocrConfidence', { confidence: Math.round(result.confidence) })}
+        {t('review.viewer.ocrConfidence', { confidence: Math.round(result.confidence) })} {reread}
       </p>
       <OcrOverlay src={image.src} pageLabel={props.label} result={result} threshold={threshold} language={language} />
     </div>

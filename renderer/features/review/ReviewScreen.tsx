@@ -38,6 +38,7 @@ export function ReviewScreen() {
       splitBefore: state.splitBefore,
       mergeWithNext: state.mergeWithNext,
       setPageBlank: state.setPageBlank,
+      rereadPage: state.rereadPage,
       captureAgain: state.captureAgain,
       insertByScan: state.insertByScan,
       zoomReview: state.zoomReview,
@@ -113,6 +114,7 @@ export function ReviewScreen() {
     [reviewCombos.original]: () => actions.setReviewMode(reviewMode === 'original' ? 'cleaned' : 'original'),
     [reviewCombos.compare]: () => actions.setReviewMode(reviewMode === 'compare' ? 'cleaned' : 'compare'),
     [reviewCombos.ocr]: () => actions.setReviewMode(reviewMode === 'ocr' ? 'cleaned' : 'ocr'),
+    [reviewCombos.reread]: withSelected((id) => void actions.rereadPage(id)),
     [reviewCombos.shrink]: () => {
       if (confirmRemove !== null) actions.askRemovePage(null);
       else setEnlarged(false);

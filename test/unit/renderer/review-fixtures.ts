@@ -263,6 +263,16 @@ export class ReviewEngine {
         };
       })
       .handle('ocr:prioritize', () => ({ ok: true, value: {} }))
+      .handle('ocr:rerun', ({ pageId }) => {
+        // The old text is dropped while the page waits to be read again.
+        this.confidence.delete(pageId);
+        const { document } = this.findPage(pageId);
+        this.put(
+          document.id,
+          document.pages.map((page) => (page.id === pageId ? { ...page, ocrState: 'pending' as const } : page)),
+        );
+        return { ok: true, value: { queued: true } };
+      })
       .handle('pages:image', ({ pageId, variant }) => ({
         ok: true,
         value: { mimeType: 'image/jpeg', dataBase64: btoa(`${pageId}-${variant}`), widthPx: 800, heightPx: 1131 },

@@ -200,6 +200,40 @@ describe('review screen', () => {
     expect(store.getState()).toMatchObject({ screen: 'index', openDocumentId: 'd1' });
   });
 
+  it('reads a page again on Shift+T or from the OCR view, the way the clerk turned it', async () => {
+    const engine = oneDocument(3);
+    const { view, client } = await renderReview(engine);
+    await press('t');
+    await act(async () => settle());
+    expect(view.querySelector('.review-ocr-confidence')?.textContent).toContain('Độ tin cậy OCR trung bình: 95%');
+
+    await press('T', { shiftKey: true });
+    expect(client.calls.find((call) => call.name === 'ocr:rerun')?.args).toEqual({ pageId: 'b1-p0' });
+    expect(view.textContent).toContain('Trang 1 sẽ được nhận dạng lại chữ.');
+    await act(async () => settle());
+    expect(view.querySelector('.review-ocr')?.textContent).toContain('Trang đang chờ nhận dạng chữ (OCR)…');
+    // Nothing to ask again while it waits, and the viewer does not ask the engine again and again.
+    expect(view.querySelector('.review-ocr button')).toBeNull();
+    const asked = () => client.calls.filter((call) => call.name === 'ocr:get').length;
+    const before = asked();
+    await act(async () => {
+      for (let i = 0; i < 5; i += 1) await settle();
+    });
+    expect(asked()).toBe(before);
+
+    // A page the clerk turned is read that way up.
+    await press('ArrowRight');
+    await press('r');
+    await act(async () => {
+      button(view, 'Nhận dạng lại').click();
+      await settle();
+    });
+    expect(client.calls.filter((call) => call.name === 'ocr:rerun').map((call) => call.args)).toEqual([
+      { pageId: 'b1-p0' },
+      { pageId: 'b1-p1', rotation: 90 },
+    ]);
+  });
+
   it('shows the selected page large, original and cleaned side by side', async () => {
     const engine = oneDocument(2);
     const { view, client } = await renderReview(engine);
