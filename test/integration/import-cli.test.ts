@@ -4,6 +4,7 @@ import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runSohoa } from '../support/built-cli.js';
+import { ocrSampleTexts, renderOcrPage } from '../support/ocr-pages.js';
 import { useTempDirs } from '../support/temp-dir.js';
 
 const tempDir = useTempDirs();
@@ -55,6 +56,44 @@ describe('sohoa import', () => {
 
     const usage = await runSohoa(['--data-dir', dataDir, 'import']);
     expect(usage.code).toBe(2);
+  });
+
+  it('reads the text of the imported pages before it ends with --ocr, and leaves it to the next run without', async () => {
+    const dataDir = tempDir('sohoa-cli-import-ocr-');
+    const input = tempDir('sohoa-cli-input-ocr-');
+    const [read, later] = await Promise.all([
+      renderOcrPage({ text: ocrSampleTexts[2], dpi: 150 }),
+      renderOcrPage({ text: ocrSampleTexts[3], dpi: 150 }),
+    ]);
+    fs.writeFileSync(path.join(input, 'chứng chỉ.png'), read.data);
+    fs.writeFileSync(path.join(input, 'hướng dẫn.png'), later.data);
+    type Hits = { hits: { document: { id: string } }[] };
+
+    const withOcr = await runSohoa([
+      '--data-dir',
+      dataDir,
+      '--json',
+      'import',
+      path.join(input, 'chứng chỉ.png'),
+      '--ocr',
+    ]);
+    expect(withOcr.code, withOcr.stderr).toBe(0);
+    expect(JSON.parse(withOcr.stdout)).toMatchObject({ ok: true, ocr: { read: 1, failed: 0 } });
+    // Searchable as soon as the command returns, diacritics ignored.
+    const found = await runSohoa(['--data-dir', dataDir, '--json', 'search', 'chung chi hanh nghe do dac']);
+    expect((JSON.parse(found.stdout) as Hits).hits).toHaveLength(1);
+
+    const without = await runSohoa(['--data-dir', dataDir, 'import', path.join(input, 'hướng dẫn.png')]);
+    expect(without.code, without.stderr).toBe(0);
+    expect(without.stdout).not.toContain('OCR');
+    const notYet = await runSohoa(['--data-dir', dataDir, '--json', 'search', 'muoi lam ngay lam viec']);
+    expect((JSON.parse(notYet.stdout) as Hits).hits).toHaveLength(0);
+    // The next command with --ocr reads what the last one left, with its own pages.
+    const next = await runSohoa(['--data-dir', dataDir, 'import', path.join(input, 'chứng chỉ.png'), '--ocr']);
+    expect(next.stdout).toContain('0 file(s) imported, 1 already there, 0 failed; OCR read 1 page(s), 0 failed');
+    expect(next.stderr).toMatch(/OCR: page read, \d+ word\(s\)/);
+    const nowFound = await runSohoa(['--data-dir', dataDir, '--json', 'search', 'muoi lam ngay lam viec']);
+    expect((JSON.parse(nowFound.stdout) as Hits).hits).toHaveLength(1);
   });
 
   it('lists the scan profiles with the devices', async () => {

@@ -121,6 +121,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     dataDir,
     resourcesDir,
     transport: command.transport ?? 'direct',
+    ocr: command.ocr?.(values),
     configFile: config === undefined ? undefined : path.resolve(config),
     policyFile: policy === undefined ? undefined : path.resolve(policy),
     logger,

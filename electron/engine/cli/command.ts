@@ -2,6 +2,7 @@ import type { CallName, CallValue } from '../../../shared/contract.js';
 import type { StationErrorShape } from '../../../shared/errors.js';
 import type { Engine } from '../engine.js';
 import type { Logger } from '../logging/logger.js';
+import type { EngineOcrTuning } from '../ocr/ocr-wiring.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -36,6 +37,8 @@ export interface CliCommand {
   options?: Record<string, OptionSpec>;
   /** The transport the engine reports in `app:info`. */
   transport?: 'direct' | 'bridge';
+  /** How the engine's OCR runs for this command, from its options (default: left to the next long-running engine). */
+  ocr?(values: CommandContext['values']): EngineOcrTuning | undefined;
   run(context: CommandContext): Promise<number>;
   /**
    * For a command that must not open the data folder (restore fills an empty one): called instead

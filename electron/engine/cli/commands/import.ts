@@ -5,6 +5,7 @@ import { isStationError } from '../../../../shared/errors.js';
 import type { ImportResult } from '../../import/import-service.js';
 import type { CliCommand } from '../command.js';
 import { UsageError, print } from '../command.js';
+import { readPages, readPagesOption, readPagesTuning } from '../read-pages.js';
 
 /** The files to import: each file named, and the files directly inside each folder named, in name order. */
 export function expandImportPaths(args: string[]): string[] {
@@ -23,9 +24,10 @@ type Outcome = (ImportResult & { ok: true }) | { ok: false; file: string; error:
 
 export const importCommand: CliCommand = {
   name: 'import',
-  usage: 'import FILE|DIR… [--profile NAME]',
-  summary: 'import PDF, TIFF, JPEG and PNG files as batches (one per file)',
-  options: { profile: { type: 'string' } },
+  usage: 'import FILE|DIR… [--profile NAME] [--ocr]',
+  summary: 'import PDF, TIFF, JPEG and PNG files as batches (one per file); --ocr reads their text before it ends',
+  options: { profile: { type: 'string' }, ...readPagesOption },
+  ocr: readPagesTuning,
   async run(context) {
     const { engine, io, json } = context;
     if (context.args.length === 0) throw new UsageError('import needs at least one file or folder');
@@ -49,12 +51,13 @@ export const importCommand: CliCommand = {
         if (!json) io.stderr.write(`sohoa: ${error.message} (${error.code})\n`);
       }
     }
+    const ocr = context.values.ocr === true ? await readPages(engine, io, json) : undefined;
     const failed = outcomes.filter((outcome) => !outcome.ok).length;
     const imported = outcomes.filter((outcome) => outcome.ok && outcome.status === 'imported').length;
     print(
       context,
-      { ok: failed === 0, results: outcomes },
-      `${imported} file(s) imported, ${outcomes.length - imported - failed} already there, ${failed} failed (data: ${engine.dataDir})`,
+      { ok: failed === 0, results: outcomes, ...(ocr === undefined ? {} : { ocr }) },
+      `${imported} file(s) imported, ${outcomes.length - imported - failed} already there, ${failed} failed${ocr === undefined ? '' : `; OCR read ${ocr.read} page(s), ${ocr.failed} failed`} (data: ${engine.dataDir})`,
     );
     return failed === 0 ? 0 : 1;
   },

@@ -2,6 +2,7 @@ import type { EventPayload } from '../../../../shared/contract.js';
 import type { Engine } from '../../engine.js';
 import type { CliCommand } from '../command.js';
 import { call, integerOption, print } from '../command.js';
+import { readPages, readPagesOption, readPagesTuning } from '../read-pages.js';
 
 type BatchEnd =
   | { name: 'scan:finished'; payload: EventPayload<'scan:finished'> }
@@ -27,9 +28,11 @@ function watchBatch(
 
 export const scanCommand: CliCommand = {
   name: 'scan',
-  usage: 'scan [--device ID] [--profile NAME] [--count N]',
-  summary: 'scan pages into the store of --data-dir (`sohoa devices` lists devices and profiles)',
-  options: { device: { type: 'string' }, count: { type: 'string' }, profile: { type: 'string' } },
+  usage: 'scan [--device ID] [--profile NAME] [--count N] [--ocr]',
+  summary:
+    'scan pages into the store of --data-dir (`sohoa devices` lists devices and profiles); --ocr reads their text before it ends',
+  options: { device: { type: 'string' }, count: { type: 'string' }, profile: { type: 'string' }, ...readPagesOption },
+  ocr: readPagesTuning,
   async run(context) {
     const { engine, io, json } = context;
     const deviceId =
@@ -66,10 +69,11 @@ export const scanCommand: CliCommand = {
       return 1;
     }
     const { cancelled } = end.payload;
+    const ocr = context.values.ocr === true && !cancelled ? await readPages(engine, io, json) : undefined;
     print(
       context,
-      { ok: true, batchId: started.batchId, cancelled, pages },
-      `Batch ${started.batchId}: ${pages.length} page(s) stored in ${engine.dataDir}${cancelled ? ' (cancelled)' : ''}`,
+      { ok: true, batchId: started.batchId, cancelled, pages, ...(ocr === undefined ? {} : { ocr }) },
+      `Batch ${started.batchId}: ${pages.length} page(s) stored in ${engine.dataDir}${cancelled ? ' (cancelled)' : ''}${ocr === undefined ? '' : `; OCR read ${ocr.read} page(s), ${ocr.failed} failed`}`,
     );
     return cancelled ? 130 : 0;
   },
