@@ -7,7 +7,8 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, repoRoot, sohoaBin } from '../support/built-cli.js';
+import { ensureBuilt, repoRoot, runSohoa, sohoaBin } from '../support/built-cli.js';
+import { ocrSampleTexts, renderOcrPage } from '../support/ocr-pages.js';
 import { useTempDirs } from '../support/temp-dir.js';
 
 // 200 files dropped into the hot folder while the station is killed (SIGKILL) and stopped (SIGTERM)
@@ -165,5 +166,34 @@ describe('hot folder across restarts', () => {
     expect(batches).toEqual([{ state: 'finished', page_count: 1, n: fileCount }]);
     expect(pages).toEqual({ n: fileCount });
     expect(orphanBatches).toEqual({ n: 0 });
+  });
+
+  it('reads the text of what comes in overnight, with no window open, and says what waits at a stop', async () => {
+    const inbox = tempDir('sohoa-inbox-ocr-');
+    const dataDir = tempDir('sohoa-hot-ocr-');
+    const config = path.join(dataDir, 'settings.json');
+    fs.writeFileSync(config, JSON.stringify({ import: { pollIntervalMs: 50, stableChecks: 1 } }));
+    const page = await renderOcrPage({ text: ocrSampleTexts[1], dpi: 150 });
+    const watcher = await startWatcher(dataDir, config, inbox);
+    fs.writeFileSync(path.join(inbox, 'công văn.png'), page.data);
+    const db = new Database(path.join(dataDir, 'station.db'), { readonly: true });
+    try {
+      await until(() => {
+        const row = db.prepare(`SELECT ocr_state FROM pages WHERE device_id = 'hot-folder'`).get() as
+          { ocr_state: string } | undefined;
+        return row?.ocr_state === 'done';
+      }, 'the page read');
+    } finally {
+      db.close();
+    }
+    watcher.child.kill('SIGTERM');
+    expect(await watcher.exited).toBe(0);
+    expect(JSON.parse(watcher.stdout)).toMatchObject({
+      ok: true,
+      imported: 1,
+      ocr: { read: 1, failed: 0, waiting: 0 },
+    });
+    const found = await runSohoa(['--data-dir', dataDir, '--json', 'search', 'kho quan ly du lieu dien tu']);
+    expect((JSON.parse(found.stdout) as { hits: unknown[] }).hits).toHaveLength(1);
   });
 });

@@ -18,11 +18,8 @@ export interface PagesRead {
   failed: number;
 }
 
-/**
- * Waits until OCR has read every page waiting (these and any an earlier command left), reporting
- * each one on stderr unless `json`; a stop (Ctrl+C) ends the wait and the rest waits for the next run.
- */
-export async function readPages(engine: Engine, io: CliIo, json: boolean): Promise<PagesRead> {
+/** Counts the pages OCR reads (and fails) from now on, each reported on stderr unless `json`. */
+export function reportPagesRead(engine: Engine, io: CliIo, json: boolean): { counts: PagesRead; stop: () => void } {
   const counts: PagesRead = { read: 0, failed: 0 };
   const stop = engine.events.onAny((name, payload) => {
     if (name === 'ocr:page-recognized') {
@@ -36,10 +33,19 @@ export async function readPages(engine: Engine, io: CliIo, json: boolean): Promi
       if (!json) io.stderr.write(`OCR: ${(payload as { error: { message: string } }).error.message}\n`);
     }
   });
+  return { counts, stop };
+}
+
+/**
+ * Waits until OCR has read every page waiting (these and any an earlier command left), reporting
+ * each one; a stop (Ctrl+C) ends the wait and the rest waits for the next run.
+ */
+export async function readPages(engine: Engine, io: CliIo, json: boolean): Promise<PagesRead> {
+  const report = reportPagesRead(engine, io, json);
   try {
     await Promise.race([engine.ocr.scheduler.idle(), io.untilStopped()]);
   } finally {
-    stop();
+    report.stop();
   }
-  return counts;
+  return report.counts;
 }

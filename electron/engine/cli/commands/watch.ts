@@ -2,11 +2,14 @@ import path from 'node:path';
 import type { HotFolderEvent } from '../../import/hot-folder.js';
 import type { CliCommand } from '../command.js';
 import { UsageError, print } from '../command.js';
+import { reportPagesRead } from '../read-pages.js';
 
 export const watchCommand: CliCommand = {
   name: 'watch',
   usage: 'watch DIR',
-  summary: 'hot folder: import each file written into DIR, then move it to DIR/done or DIR/failed',
+  summary: 'hot folder: import each file written into DIR, then move it to DIR/done or DIR/failed; reads their text',
+  // Overnight nobody opens a window: the engine's Node pool reads every page as it comes in.
+  ocr: () => ({ nodeFallback: true, graceMs: 0 }),
   async run(context) {
     const { engine, io, json } = context;
     const [dir, ...rest] = context.args;
@@ -30,15 +33,25 @@ export const watchCommand: CliCommand = {
           break;
       }
     };
+    const ocr = reportPagesRead(engine, io, json);
     const folder = await engine.imports.watch(path.resolve(dir), onEvent);
     // stderr, also with --json: the one JSON document comes when the command ends.
     io.stderr.write(`Watching ${folder.dir} (Ctrl+C to stop)\n`);
     await io.untilStopped();
     await engine.imports.close();
+    ocr.stop();
+    // Pages still waiting are read at the next start.
+    const waiting = engine.ocr.scheduler.status();
     print(
       context,
-      { ok: true, dir: folder.dir, ...counts, failures },
-      `Stopped: ${counts.imported} imported, ${counts.alreadyImported} already imported, ${counts.failed} failed.`,
+      {
+        ok: true,
+        dir: folder.dir,
+        ...counts,
+        failures,
+        ocr: { ...ocr.counts, waiting: waiting.queued + waiting.running },
+      },
+      `Stopped: ${counts.imported} imported, ${counts.alreadyImported} already imported, ${counts.failed} failed; OCR read ${ocr.counts.read} page(s), ${ocr.counts.failed} failed, ${waiting.queued + waiting.running} waiting for the next start.`,
     );
     return 0;
   },
