@@ -231,7 +231,13 @@ export interface DocumentsRepository {
   /** Deletes a document without pages. */
   deleteDocument(documentId: string): void;
   setTransforms(pageId: string, transforms: readonly PageTransform[]): void;
+  /** Sets the blank flag; the page counts as measured from then on (a clerk's mark stands). */
   setBlank(pageId: string, blank: boolean): void;
+  /** The page was measured for blankness (whatever the outcome). */
+  markBlankChecked(pageId: string): void;
+  isBlankChecked(pageId: string): boolean;
+  /** Pages not yet measured for blankness (the station stopped first), oldest first. */
+  blankUnchecked(limit: number): { id: string; sha256: string; dpi: number }[];
   /** Writes the given fields (NFC), leaves the others. Returns the names written. */
   saveMetadata(documentId: string, patch: Partial<ResultMetadata>, at: string): string[];
   update(documentId: string, fields: Partial<Omit<DocumentRow, 'seq' | 'id' | 'batch_id' | 'created_at'>>): void;
@@ -368,7 +374,21 @@ export function createDocumentsRepository(db: Database): DocumentsRepository {
       statement(db, `UPDATE pages SET transforms = ? WHERE id = ?`).run(JSON.stringify(transforms), pageId);
     },
     setBlank(pageId, blank) {
-      statement(db, `UPDATE pages SET blank = ? WHERE id = ?`).run(blank ? 1 : 0, pageId);
+      statement(db, `UPDATE pages SET blank = ?, blank_checked = 1 WHERE id = ?`).run(blank ? 1 : 0, pageId);
+    },
+    markBlankChecked(pageId) {
+      statement(db, `UPDATE pages SET blank_checked = 1 WHERE id = ?`).run(pageId);
+    },
+    isBlankChecked(pageId) {
+      const found = statement(db, `SELECT blank_checked FROM pages WHERE id = ?`).get(pageId) as
+        { blank_checked: number } | undefined;
+      return found?.blank_checked === 1;
+    },
+    blankUnchecked(limit) {
+      return statement(
+        db,
+        `SELECT id, sha256, dpi FROM pages WHERE blank_checked = 0 AND purged_at IS NULL ORDER BY rowid LIMIT ?`,
+      ).all(limit) as { id: string; sha256: string; dpi: number }[];
     },
     saveMetadata(documentId, patch, at) {
       const clean = nfc(patch);

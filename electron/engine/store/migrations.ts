@@ -274,6 +274,19 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX imported_files_batch ON imported_files(batch_id);
     `,
   },
+  {
+    version: 8,
+    name: 'blank-sheet checks',
+    // The desk measures each captured page for blankness after capture (workflow/blank-pages.ts);
+    // a page the station stopped before measuring is measured at the next start. A page the clerk
+    // marked or unmarked counts as measured: the clerk's word stands. Pages stored before this
+    // version count as measured.
+    sql: `
+      ALTER TABLE pages ADD COLUMN blank_checked INTEGER NOT NULL DEFAULT 0 CHECK (blank_checked IN (0, 1));
+      UPDATE pages SET blank_checked = 1;
+      CREATE INDEX pages_blank_unchecked ON pages(blank_checked) WHERE blank_checked = 0;
+    `,
+  },
 ];
 
 export const latestVersion = migrations.reduce((max, migration) => Math.max(max, migration.version), 0);

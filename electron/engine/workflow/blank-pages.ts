@@ -19,6 +19,12 @@ export interface BlankPageFlagger {
   stop(): Promise<void>;
 }
 
+/** What measuring a page needs: where its image is and its resolution. */
+type PageRef = Pick<Page, 'id' | 'sha256' | 'dpi'>;
+
+/** At most this many pages left unmeasured by an earlier run are measured at a start. */
+const maxResumed = 10_000;
+
 export function startBlankPageFlags(options: {
   store: Store;
   events: EventBus;
@@ -30,25 +36,30 @@ export function startBlankPageFlags(options: {
   // Pages wait as references, not images: a 500-page batch arrives faster than it is measured, and
   // holding every image until its turn would cost a gigabyte. One page at a time, read when its
   // turn comes, keeps the measuring to one core and its memory to one page.
-  const waiting: Page[] = [];
+  const waiting: PageRef[] = [];
   let running: Promise<void> | null = null;
   let stopped = false;
+  const { documents } = store.workflow;
 
-  async function measure(page: Page): Promise<void> {
+  async function measure(page: PageRef): Promise<void> {
     const image = await store.files.read(page.sha256);
     if (stopped) return;
     const blank = await imaging.isBlank(image, { dpi: page.dpi });
-    if (stopped || !blank) return;
-    const current = store.workflow.documents.page(page.id);
-    if (current.blank) return;
-    if (current.documentId !== null) {
-      // A document signed meanwhile keeps its pages as they are.
-      if (!pageEditableStates.has(store.workflow.documents.row(current.documentId).workflow_state)) return;
+    if (stopped) return;
+    const current = documents.page(page.id);
+    // The clerk marked or unmarked it meanwhile: the clerk's word stands.
+    if (documents.isBlankChecked(page.id)) return;
+    const signed =
+      current.documentId !== null && !pageEditableStates.has(documents.row(current.documentId).workflow_state);
+    // A document signed meanwhile keeps its pages as they are.
+    if (!blank || current.blank || signed) {
+      documents.markBlankChecked(page.id);
+      return;
     }
     store.workflow.setPageBlank(page.id, true, imagingActor);
-    const documentId = store.workflow.documents.page(page.id).documentId;
+    const documentId = documents.page(page.id).documentId;
     // A page not yet in a document is announced with its document when the batch ends.
-    if (documentId !== null) events.emit('documents:changed', store.workflow.documents.summary(documentId));
+    if (documentId !== null) events.emit('documents:changed', documents.summary(documentId));
   }
 
   async function drain(): Promise<void> {
@@ -65,9 +76,18 @@ export function startBlankPageFlags(options: {
 
   const unsubscribe = events.onAny((name, payload) => {
     if (name !== 'scan:page-captured' || stopped) return;
-    waiting.push((payload as { page: Page }).page);
+    const { page } = payload as { page: Page };
+    waiting.push({ id: page.id, sha256: page.sha256, dpi: page.dpi });
     running ??= drain();
   });
+
+  // Pages an earlier run stored but stopped before measuring.
+  const left = documents.blankUnchecked(maxResumed);
+  if (left.length > 0) {
+    log.info('measuring pages an earlier run left unmeasured', { pages: left.length });
+    waiting.push(...left);
+    running ??= drain();
+  }
 
   return {
     async idle() {
