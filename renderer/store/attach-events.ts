@@ -23,6 +23,16 @@ async function resynchronise(store: StationStore, client: StationClient): Promis
   if (batchId !== null) await syncPages(store, client, batchId);
 }
 
+/**
+ * The whole device list, once the event stream is open: scanners found before it opened (SANE,
+ * the network) were announced by a `devices:changed` nobody could hear. A listing still running
+ * is shared, not started again.
+ */
+async function completeDeviceList(store: StationStore, client: StationClient): Promise<void> {
+  const result = await client.call('devices:list', {});
+  if (result.ok) store.getState().applyDevices(result.value);
+}
+
 /** Merges the engine's page list of a batch into the store, for pages whose events never arrived. */
 async function syncPages(store: StationStore, client: StationClient, batchId: string): Promise<void> {
   const result = await client.call('pages:list', { batchId });
@@ -38,10 +48,15 @@ async function syncPages(store: StationStore, client: StationClient, batchId: st
  */
 export function attachEvents(store: StationStore, client: StationClient): Unsubscribe {
   let wasOffline = false;
+  let firstContact = true;
 
   const unsubscribes: Unsubscribe[] = [
     client.onConnectionChange((connection) => {
       store.setState({ connection });
+      if (connection === 'online' && firstContact) {
+        firstContact = false;
+        void completeDeviceList(store, client);
+      }
       if (connection === 'offline') wasOffline = true;
       if (connection === 'online' && wasOffline) {
         wasOffline = false;

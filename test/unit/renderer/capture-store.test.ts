@@ -180,6 +180,23 @@ describe('capture store', () => {
     expect(store.getState().pages.map((page) => page.index)).toEqual([0, 1, 2]);
   });
 
+  it('asks for the whole device list once the event stream is open, so scanners found before it are not missed', async () => {
+    const { client, store } = await setup();
+    expect(store.getState().devices.map((device) => device.id)).toEqual(['demo']);
+    const sane = { ...demoDevice, id: 'sane:test:0', kind: 'sane' as const, name: 'Noname frontend-tester (test:0)' };
+    client.handle('devices:list', () => ({ ok: true, value: [demoDevice, sane] }));
+    client.setConnection('online');
+    await settle();
+    expect(client.calls.filter((call) => call.name === 'devices:list').at(-1)?.args).toEqual({});
+    expect(store.getState().devices.map((device) => device.id)).toEqual(['demo', 'sane:test:0']);
+    // Only the first contact: a later reconnect resynchronises what it needs, not the whole list again.
+    const asked = client.calls.filter((call) => call.name === 'devices:list').length;
+    client.setConnection('offline');
+    client.setConnection('online');
+    await settle();
+    expect(client.calls.filter((call) => call.name === 'devices:list').length).toBe(asked);
+  });
+
   it('loads the recent batches after a scan ends', async () => {
     const { client, store } = await setup();
     const batch = {
