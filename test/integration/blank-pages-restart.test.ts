@@ -1,23 +1,13 @@
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../electron/engine/engine.js';
-import { createEngine } from '../../electron/engine/engine.js';
-import { createSilentLogger } from '../../electron/engine/logging/logger.js';
-import { DemoScanDriver } from '../../electron/engine/scan/demo-driver.js';
 import { callEngine } from '../support/call.js';
+import { openDemoEngine } from '../support/demo-engine.js';
 import { useTempDirs } from '../support/temp-dir.js';
 
 const tempDir = useTempDirs();
 
 function openEngine(dataDir: string): Promise<Engine> {
-  return createEngine({
-    dataDir,
-    resourcesDir: 'resources',
-    transport: 'direct',
-    policyFile: null,
-    logger: createSilentLogger(),
-    drivers: [new DemoScanDriver({ cacheDir: path.join(dataDir, 'demo-cache'), pageDelayMs: 0, separators: true })],
-  });
+  return openDemoEngine(dataDir, { separators: true });
 }
 
 function blankFlags(engine: Engine, documentId: string): boolean[] {

@@ -10,6 +10,7 @@ import { DemoScanDriver } from '../../electron/engine/scan/demo-driver.js';
 import type { DemoScanDriverOptions } from '../../electron/engine/scan/demo-driver.js';
 import type { ScanDriver } from '../../electron/engine/scan/scan-driver.js';
 import { callEngine } from '../support/call.js';
+import { openDemoEngine } from '../support/demo-engine.js';
 
 let cacheDir: string;
 const dirs: string[] = [];
@@ -27,15 +28,8 @@ afterAll(() => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function engineWith(options: Partial<DemoScanDriverOptions>, dataDir = made('sohoa-capture-')): Promise<Engine> {
-  return createEngine({
-    dataDir,
-    resourcesDir: 'resources',
-    transport: 'direct',
-    policyFile: null,
-    logger: createSilentLogger(),
-    drivers: [new DemoScanDriver({ cacheDir, pageDelayMs: 0, ...options })],
-  });
+function engineWith(options: Partial<DemoScanDriverOptions>, dataDir = made('sohoa-capture-')): Promise<Engine> {
+  return openDemoEngine(dataDir, { cacheDir, ...options });
 }
 
 function record(engine: Engine): { name: EventName; payload: unknown }[] {

@@ -6,12 +6,10 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName } from '../../shared/contract.js';
-import { createEngine } from '../../electron/engine/engine.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { createSilentLogger } from '../../electron/engine/logging/logger.js';
-import { DemoScanDriver } from '../../electron/engine/scan/demo-driver.js';
 import type { DemoPageSource } from '../../electron/engine/scan/demo-pages.js';
 import { callEngine } from '../support/call.js';
+import { openDemoEngine } from '../support/demo-engine.js';
 
 /**
  * Disk full on a real small file system made by the test: tmpfs, or a loop-mounted ext4 image where
@@ -70,19 +68,9 @@ class NoisePageSource implements DemoPageSource {
 async function engineOn(dataDir: string, reserveMb: number): Promise<Engine> {
   fs.mkdirSync(dataDir, { recursive: true });
   fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ storage: { reserveMb } }));
-  return createEngine({
-    dataDir,
-    resourcesDir: 'resources',
-    transport: 'direct',
-    policyFile: null,
-    logger: createSilentLogger(),
-    drivers: [
-      new DemoScanDriver({
-        cacheDir: path.join(os.tmpdir(), 'unused-demo-cache'),
-        pageDelayMs: 0,
-        pageSource: new NoisePageSource(),
-      }),
-    ],
+  return openDemoEngine(dataDir, {
+    cacheDir: path.join(os.tmpdir(), 'unused-demo-cache'),
+    pageSource: new NoisePageSource(),
   });
 }
 
