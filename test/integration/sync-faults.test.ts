@@ -51,10 +51,11 @@ describe('delivery when things go wrong', () => {
 
   it('renews an expiring token and one the warehouse revokes mid-run, losing nothing', async () => {
     const receiver = await warehouse({ accessTokenTtlSeconds: 2 });
-    // 200 kB/s: eight results of ~110 kB take longer than two token lifetimes.
+    // 200 kB/s: eight results of 110–120 kB take over 4 s, longer than two token lifetimes (the
+    // sizes are bounded: random ones from 20 kB up once made the whole run shorter than 3 s).
     const engine = await station({ url: receiver.url, clientId: receiver.client.id, bandwidthKbps: 1600 });
     await engine.sync.setSecret(receiver.client.secret);
-    const expected = await seedResults(engine, 8);
+    const expected = await seedResults(engine, 8, { minBytes: 110_000, maxBytes: 120_000 });
     let revoked = false;
     engine.events.onAny((name, payload) => {
       if (name === 'sync:item-changed' && (payload as { state: string }).state === 'verified' && !revoked) {
