@@ -103,10 +103,15 @@ export function makeOcrResult(confidence: number): OcrResult {
  * An engine that keeps documents in memory and edits them as the contract says (split, merge,
  * reorder, remove, transforms, blank), on top of the healthy capture fake.
  */
+/** `ocr:get` calls the fake answers before it stops answering (see `ReviewEngine`). */
+const ocrGetLimit = 500;
+
 export class ReviewEngine {
   readonly documents = new Map<string, DocumentDetail>();
   /** Mean OCR confidence by page id; pages not listed have none. */
   readonly confidence = new Map<string, number>();
+  /** `ocr:get` calls answered; past `ocrGetLimit` the fake stops answering. */
+  private ocrGets = 0;
   /** When set, every edit fails with this error (e.g. `workflow/locked` after signing). */
   failWith: StationErrorShape | null = null;
   private version = 0;
@@ -253,6 +258,10 @@ export class ReviewEngine {
         }),
       )
       .handle('ocr:get', ({ pageId }) => {
+        // A screen that asks again and again stops here (its test then fails on the count)
+        // instead of spinning jsdom forever.
+        this.ocrGets += 1;
+        if (this.ocrGets > ocrGetLimit) return new Promise(() => undefined);
         const confidence = this.confidence.get(pageId);
         return {
           ok: true,
